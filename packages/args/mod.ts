@@ -1,0 +1,6 @@
+/**
+ * @passtkit/args.
+ *
+ * @module
+ */
+export {};

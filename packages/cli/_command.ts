@@ -1,0 +1,118 @@
+/**
+ * The shape every `passtkit` command has, and the small I/O helpers they share.
+ *
+ * A command only parses its arguments (with `node:util` `parseArgs`) and calls
+ * the library packages; no rule lives here.
+ *
+ * @module
+ */
+
+/** The streams and environment a command runs with; tests pass their own. */
+export interface CommandIo {
+  /** Writes text to standard output. */
+  readonly out: (text: string) => void;
+  /** Writes text to standard error. */
+  readonly err: (text: string) => void;
+  /** Reads all of standard input as text. */
+  readonly readStdin: () => Promise<string>;
+  /** Whether colour may be used on standard output. */
+  readonly color: boolean;
+}
+
+/** One option of a command, as `parseArgs` takes it plus help text. */
+export interface CommandOption {
+  /** `"boolean"` for a flag, `"string"` for an option that takes a value. */
+  readonly type: "boolean" | "string";
+  /** One-letter short form. */
+  readonly short?: string;
+  /** Whether the option may be given more than once. */
+  readonly multiple?: boolean;
+  /** Placeholder for the value in help text, e.g. `DIR`. */
+  readonly value?: string;
+  /** One line of help. */
+  readonly help: string;
+}
+
+/** What the dispatcher hands a command once its arguments are parsed. */
+export interface CommandContext {
+  /** Parsed option values, keyed by long option name. */
+  readonly values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>;
+  /** Positional arguments (after options; everything after `--` included). */
+  readonly positionals: readonly string[];
+  /** Standard streams. */
+  readonly io: CommandIo;
+}
+
+/** A `passtkit` command. */
+export interface Command {
+  /** The command word, e.g. `validate`. */
+  readonly name: string;
+  /** One line saying what it does. */
+  readonly summary: string;
+  /** The usage line after `passtkit`, e.g. `validate [--json] FILE...`. */
+  readonly usage: string;
+  /** Longer description shown by `--help` (optional). */
+  readonly description?: string;
+  /** Options by long name. `--help` is added by the dispatcher. */
+  readonly options: Readonly<Record<string, CommandOption>>;
+  /** At least one example command line, without the leading `passtkit`. */
+  readonly examples: readonly string[];
+  /** Runs the command and returns the exit code (0 ok, 1 invalid/failed, 2 usage or I/O). */
+  readonly run: (ctx: CommandContext) => Promise<number>;
+}
+
+/** An error in how the command was called: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  /** Creates a usage error with a one-line message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** A file that could not be read or written: printed as one line, exit code 2. */
+export class InputOutputError extends Error {
+  /** Creates an I/O error naming the file. */
+  constructor(message: string) {
+    super(message);
+    this.name = "InputOutputError";
+  }
+}
+
+/**
+ * Reads a command's input file, or standard input for `-`.
+ *
+ * @param file A path, or `-` for standard input.
+ * @param io The command's streams.
+ * @returns The text and the name to show in messages (`<stdin>` for `-`).
+ * @throws {InputOutputError} When the file cannot be read.
+ * @example
+ * ```ts ignore
+ * const { text, name } = await readInput("examples/seed.xml", io);
+ * ```
+ */
+export async function readInput(
+  file: string,
+  io: CommandIo,
+): Promise<{ text: string; name: string }> {
+  if (file === "-") return { text: await io.readStdin(), name: "<stdin>" };
+  try {
+    return { text: await Deno.readTextFile(file), name: file };
+  } catch (error) {
+    throw new InputOutputError(`${file}: cannot read: ${describeError(error)}`);
+  }
+}
+
+/** A short reason for a failed file operation, without a stack trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "no such file";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Formats one JSON Lines record. */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value) + "\n";
+}

@@ -1,0 +1,32 @@
+/**
+ * The list of `passtkit` commands. Each is loaded only when it runs, so that
+ * `passtkit validate` does not pay for loading the supervisor.
+ *
+ * @module
+ */
+
+import type { Command } from "./_command.ts";
+
+/** A command's name, its one-line summary, and how to load it. */
+export interface CommandEntry {
+  /** The command word. */
+  readonly name: string;
+  /** One line for `passtkit --help`. */
+  readonly summary: string;
+  /** Loads the command module. */
+  readonly load: () => Promise<Command>;
+}
+
+/** Every command, in the order `passtkit --help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "validate",
+    summary: "check XML files against libvirt's and passt's rules",
+    load: async () => (await import("./commands/validate.ts")).command,
+  },
+  {
+    name: "format",
+    summary: "rewrite interfaces in libvirt's canonical form",
+    load: async () => (await import("./commands/format.ts")).command,
+  },
+];

@@ -1,0 +1,6 @@
+/**
+ * @passtkit/cli.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Port-range arithmetic for passt's `--tcp-ports` / `--udp-ports`.
+ *
+ * @module
+ */
+export type * from "./types.ts";

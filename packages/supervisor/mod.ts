@@ -1,0 +1,6 @@
+/**
+ * @passtkit/supervisor.
+ *
+ * @module
+ */
+export {};

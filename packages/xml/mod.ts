@@ -1,0 +1,6 @@
+/**
+ * @passtkit/xml.
+ *
+ * @module
+ */
+export {};
