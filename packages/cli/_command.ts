@@ -36,7 +36,9 @@ export interface CommandOption {
 /** What the dispatcher hands a command once its arguments are parsed. */
 export interface CommandContext {
   /** Parsed option values, keyed by long option name. */
-  readonly values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>;
+  readonly values: Readonly<
+    Record<string, string | boolean | string[] | boolean[] | undefined>
+  >;
   /** Positional arguments (after options; everything after `--` included). */
   readonly positionals: readonly string[];
   /** Standard streams. */
