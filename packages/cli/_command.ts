@@ -37,7 +37,7 @@ export interface CommandOption {
 export interface CommandContext {
   /** Parsed option values, keyed by long option name. */
   readonly values: Readonly<
-    Record<string, string | boolean | string[] | boolean[] | undefined>
+    Record<string, string | boolean | (string | boolean)[] | undefined>
   >;
   /** Positional arguments (after options; everything after `--` included). */
   readonly positionals: readonly string[];
