@@ -1,0 +1,48 @@
+/**
+ * IP address parsing and libvirt's canonical textual form.
+ *
+ * @module
+ */
+
+import ipaddr from "ipaddr.js";
+import type { IpFamily } from "./model.ts";
+
+/** A parsed IP address: its family and canonical text. */
+export interface CanonicalAddress {
+  /** `ipv4` or `ipv6`. */
+  readonly family: IpFamily;
+  /** The canonical text: dotted quad, or RFC 5952 compressed lower-case IPv6. */
+  readonly text: string;
+}
+
+/**
+ * Parses a numeric IPv4 or IPv6 address and returns its canonical form, as
+ * libvirt writes it back (IPv6 compressed and lower-cased, IPv4-mapped IPv6
+ * as `::ffff:a.b.c.d`). Host names, zone ids and shortened IPv4 forms such as
+ * `10.1` are not addresses.
+ *
+ * @param text The address as written.
+ * @returns The family and canonical text, or `undefined` when `text` is not an address.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalAddress } from "@passtkit/xml";
+ * assert.deepEqual(canonicalAddress("2001:DB8:0:0::FEED"), { family: "ipv6", text: "2001:db8::feed" });
+ * assert.deepEqual(canonicalAddress("10.0.0.1"), { family: "ipv4", text: "10.0.0.1" });
+ * assert.equal(canonicalAddress("localhost"), undefined);
+ * ```
+ */
+export function canonicalAddress(text: string): CanonicalAddress | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+    return { family: "ipv4", text: ipaddr.IPv4.parse(text).toString() };
+  }
+  if (text.includes("%") || !ipaddr.IPv6.isValid(text)) return undefined;
+  const address = ipaddr.IPv6.parse(text);
+  if (address.isIPv4MappedAddress()) {
+    return {
+      family: "ipv6",
+      text: `::ffff:${address.toIPv4Address().toString()}`,
+    };
+  }
+  return { family: "ipv6", text: address.toRFC5952String() };
+}

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { format, formatInterface, parse } from "@passtkit/xml";
+
+const dir = new URL("./testdata/", import.meta.url);
+
+function interfaceTexts(text: string): string[] {
+  const doc = parse(text);
+  return doc.interfaces.map((i) => text.slice(i.source.start, i.source.end));
+}
+
+for (const name of ["net-user-passt", "net-vhostuser-passt"]) {
+  for (const variant of ["x86_64-latest", "x86_64-7.2.0"]) {
+    const expectedUrl = new URL(`libvirt-11.3.0/${name}.${variant}.xml`, dir);
+    let expected: string;
+    try {
+      expected = Deno.readTextFileSync(expectedUrl);
+    } catch {
+      continue;
+    }
+    Deno.test(`format() gives libvirt 11.3.0's ${name}.${variant}.xml interfaces byte for byte`, () => {
+      const input = Deno.readTextFileSync(
+        new URL(`libvirt-11.3.0/${name}.xml`, dir),
+      );
+      const formatted = format(parse(input, { file: `${name}.xml` }));
+      assert.deepEqual(interfaceTexts(formatted), interfaceTexts(expected));
+    });
+  }
+}
+
+Deno.test("format() leaves every byte outside the interfaces as it was", () => {
+  const input = Deno.readTextFileSync(
+    new URL("libvirt-11.3.0/net-vhostuser-passt.xml", dir),
+  );
+  const doc = parse(input);
+  const formatted = format(doc);
+  const first = doc.interfaces[0]!.source.start;
+  const last = doc.interfaces.at(-1)!.source.end;
+  assert.equal(formatted.slice(0, first), input.slice(0, first));
+  assert.equal(
+    formatted.slice(formatted.length - (input.length - last)),
+    input.slice(last),
+  );
+});
+
+Deno.test("format() of libvirt 9.0.0's net-user-passt.xml is unchanged (input == output there)", () => {
+  const input = Deno.readTextFileSync(
+    new URL("libvirt-9.0.0/net-user-passt.xml", dir),
+  );
+  assert.equal(format(parse(input)), input);
+});
+
+Deno.test("format() is idempotent on every vector", () => {
+  for (const entry of Deno.readDirSync(new URL("libvirt-11.3.0/", dir))) {
+    if (!entry.name.endsWith(".xml")) continue;
+    const input = Deno.readTextFileSync(
+      new URL(`libvirt-11.3.0/${entry.name}`, dir),
+    );
+    const once = format(parse(input));
+    assert.equal(format(parse(once)), once, entry.name);
+  }
+});
+
+Deno.test("format() writes the seed in libvirt's canonical, released form", () => {
+  const seed = Deno.readTextFileSync(new URL("seed-interface.xml", dir));
+  assert.equal(
+    format(parse(seed)),
+    `<interface type='user'>
+  <mac address='52:54:00:a8:33:fc'/>
+  <source dev='eth0'/>
+  <ip address='192.168.221.122' family='ipv4'/>
+  <portForward proto='tcp' address='10.0.0.1' dev='eth0'>
+    <range start='2022' to='22'/>
+    <range start='5000' end='5099' to='1000'/>
+    <range start='5010' end='5029' exclude='yes'/>
+  </portForward>
+  <portForward proto='udp'>
+    <range start='10101'/>
+  </portForward>
+  <model type='virtio'/>
+  <backend type='passt' logFile='/tmp/xyzzy.log'/>
+</interface>
+`.trimEnd() + (seed.endsWith("\n") ? "\n" : ""),
+  );
+});
+
+Deno.test("formatInterface() applies libvirt's omissions and canonical values", () => {
+  const doc = parse(`<interface type='vhostuser'>
+    <alias name='ua-net'/>
+    <mtu size='1500'/>
+    <backend type='passt' fqdn='a.example' hostname='a'/>
+    <source type='unix' path='/x' mode='client' dev='eth1'><reconnect enabled='yes'/></source>
+    <ip address='2001:DB8:0:0:0:0:0:1' prefix='64'/>
+    <ip address='10.0.0.5' prefix='0'/>
+    <portForward proto='udp' address='::ffff:1.2.3.4'><range/><range start='1' exclude='no'/></portForward>
+    <mac address='00:AA:BB:CC:DD:EE'/>
+  </interface>`);
+  assert.equal(
+    formatInterface(doc.interfaces[0]!, { indent: "" }, doc.text),
+    `<interface type='vhostuser'>
+  <mac address='00:aa:bb:cc:dd:ee'/>
+  <source dev='eth1'/>
+  <ip address='2001:db8::1' family='ipv6' prefix='64'/>
+  <ip address='10.0.0.5' family='ipv4'/>
+  <portForward proto='udp' address='::ffff:1.2.3.4'>
+    <range start='1' exclude='no'/>
+  </portForward>
+  <model type='virtio'/>
+  <backend type='passt' hostname='a' fqdn='a.example'/>
+  <mtu size='1500'/>
+  <alias name='ua-net'/>
+</interface>`,
+  );
+});
+
+Deno.test("format() leaves interfaces that are neither passt nor type='user' untouched", () => {
+  const text = `<devices>
+  <interface type="network"><source network="default"/><model type="virtio"/></interface>
+</devices>`;
+  assert.equal(format(parse(text)), text);
+});
