@@ -11,6 +11,8 @@
 
 import type { PortForward, PortRange, Protocol } from "@passtkit/ports";
 
+export type { PortForward, PortRange, Protocol };
+
 /** A 1-based line and column in the source text. */
 export interface SourcePosition {
   /** 1-based line. */
