@@ -193,4 +193,6 @@ export interface Diagnostic {
   readonly line: number;
   /** 1-based column of the offending attribute or element. */
   readonly column: number;
+  /** Index (in `XmlDocument.interfaces`) of the interface the problem is in, if any. */
+  readonly interface?: number;
 }
