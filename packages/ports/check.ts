@@ -1,0 +1,415 @@
+/**
+ * Problems of a set of `<portForward>`s: bad values, and host ports that
+ * passt (or the kernel) would refuse to forward twice.
+ *
+ * @module
+ */
+
+import type { PortForward, PortRange } from "./types.ts";
+import type { PasstTargetOptions } from "./target.ts";
+import { addressesOverlap } from "./_address.ts";
+import { mergeIntervals, type Piece, subtractIntervals } from "./_intervals.ts";
+import { findOverlaps } from "./_overlap.ts";
+import {
+  MAX_PORT,
+  portsText,
+  type RangeIssue,
+  rangeIssues,
+  validRange,
+} from "./_range.ts";
+import { effectivePieces, isExclusionOnly } from "./effective_map.ts";
+
+/** Options of {@linkcode checkForwards}. */
+export interface CheckOptions extends PasstTargetOptions {
+  /**
+   * `groups[i]` names the interface (the passt process) that `forwards[i]`
+   * belongs to, e.g. its alias. Forwards of different groups only clash
+   * when the kernel would refuse the second bind.
+   *
+   * @default {undefined} (all forwards belong to one interface)
+   */
+  readonly groups?: readonly (string | number)[];
+}
+
+/** One problem found by {@linkcode checkForwards}. */
+export interface PortProblem {
+  /**
+   * A stable kebab-case identifier: `missing-start`, `port-invalid`,
+   * `port-too-large`, `port-zero`, `end-before-start`, `exclude-with-to`,
+   * `mapping-overflow`, `overlap`, `overlap-across-forwards`,
+   * `overlap-across-interfaces`, `all-with-address`, `dev-without-address`,
+   * `dev-name-too-long`.
+   */
+  readonly code: string;
+  /** `error` for everything that passt rejects or misreads. */
+  readonly severity: "error" | "warning";
+  /** One sentence quoting the offending values. */
+  readonly message: string;
+  /** Index of the forward in the input. */
+  readonly forward: number;
+  /** Index of the range in that forward's `ranges`, when one range is at fault. */
+  readonly range?: number;
+  /** The attribute of that range that is wrong. */
+  readonly attribute?: "start" | "end" | "to" | "exclude";
+  /** The other forward (and range) involved in an overlap. */
+  readonly other?: { readonly forward: number; readonly range?: number };
+}
+
+function written(range: PortRange): string {
+  const start = range.start ?? "?";
+  return range.end === undefined ? `${start}` : `${start}-${range.end}`;
+}
+
+function issueMessage(
+  forward: PortForward,
+  range: PortRange,
+  issue: RangeIssue,
+  target: "2023" | "2026",
+): string {
+  const proto = forward.proto;
+  switch (issue.code) {
+    case "missing-start":
+      return range.end !== undefined || range.to !== undefined ||
+          range.exclude !== undefined
+        // libvirt's own text (spec/libvirt-passt.md §3.3).
+        ? "The 'range' of a 'portForward' requires 'start' attribute if 'end', 'to', or 'exclude' is specified"
+        : `a ${proto} <range> without 'start' is passed to passt as port 0, which ${
+          target === "2023"
+            ? "passt 2023 binds as a random port"
+            : "passt 2026 rejects"
+        }`;
+    case "port-invalid":
+      return `${proto} ${issue.attribute} port '${issue.value}' is not a whole number`;
+    case "port-too-large":
+      return `${proto} ${issue.attribute} port ${issue.value} is above ${MAX_PORT}, the highest port`;
+    case "port-zero":
+      return `${proto} ${issue.attribute} port ${issue.value} is not a valid port (ports start at 1)`;
+    case "end-before-start":
+      return `${proto} range ${range.start}-${range.end} ends before it starts`;
+    case "exclude-with-to":
+      return `the ${proto} exclusion ${
+        written(range)
+      } has to='${range.to}', which passt rejects as an invalid port specifier`;
+    case "mapping-overflow": {
+      const start = range.start as number;
+      const end = range.end ?? start;
+      const to = range.to as number;
+      return `${proto} ${
+        portsText(start, end)
+      } mapped to ${to} would reach guest port ${
+        to + end - start
+      }, above ${MAX_PORT}`;
+    }
+  }
+}
+
+function where(forward: PortForward): string {
+  const address = forward.address ? `on ${forward.address}` : "on any address";
+  return forward.dev ? `${address} via ${forward.dev}` : address;
+}
+
+/** The first port shared by sorted, disjoint `a` and any `b`, with the pieces holding it. */
+function firstShared(
+  a: readonly Piece[],
+  b: readonly Piece[],
+): { start: number; end: number; a: Piece; b: Piece } | undefined {
+  const sortedB = [...b].sort((x, y) => x.start - y.start);
+  for (const piece of sortedB) {
+    let low = 0;
+    let high = a.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((a[mid] as Piece).end < piece.start) low = mid + 1;
+      else high = mid;
+    }
+    const hit = a[low];
+    if (hit && hit.start <= piece.end) {
+      return {
+        start: Math.max(hit.start, piece.start),
+        end: Math.min(hit.end, piece.end),
+        a: hit,
+        b: piece,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds every problem of a set of port forwards, as structured values that
+ * point at the offending forward, range and attribute.
+ *
+ * Per range: `missing-start`, `port-invalid`, `port-too-large` (above 65535),
+ * `port-zero` (0 or negative), `end-before-start`, `exclude-with-to`,
+ * `mapping-overflow` (the guest end passes 65535). Within a forward:
+ * `overlap` when two included ranges share forwarded host ports, and, for
+ * passt 2023 only, when exclusions overlap. Between forwards of one
+ * interface and protocol: `overlap-across-forwards` (passt 2023 refuses a
+ * port in two `-t`/`-u` options even on different addresses, and `all` with
+ * anything else; passt 2026 only when the addresses overlap). Between
+ * interfaces: `overlap-across-interfaces` when the addresses overlap (the
+ * same address, or either is any address) and the devices do not keep them
+ * apart, since the kernel refuses the second bind. With target 2023 also
+ * the spec forms that passt 2023 rejects: `all-with-address` (`ADDR/all`),
+ * `dev-without-address` (`%dev/`) and `dev-name-too-long` (over 12
+ * characters; over 15 for 2026). Every problem found has severity `error`.
+ *
+ * @param forwards The forwards, e.g. every `<portForward>` of a document.
+ * @param options The target passt and which interface each forward belongs to.
+ * @returns The problems, by forward and range.
+ * @example Overlapping ranges
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkForwards } from "@passtkit/ports";
+ *
+ * const problems = checkForwards([
+ *   { proto: "tcp", ranges: [{ start: 5000, end: 5099 }, { start: 5050, end: 5060 }] },
+ * ]);
+ * assert.equal(problems.length, 1);
+ * assert.equal(problems[0]?.code, "overlap");
+ * assert.equal(problems[0]?.range, 1);
+ * assert.deepEqual(problems[0]?.other, { forward: 0, range: 0 });
+ * assert.equal(
+ *   problems[0]?.message,
+ *   "tcp ports 5050-5060 overlap ports 5000-5099 of another range in the same <portForward>",
+ * );
+ * ```
+ */
+export function checkForwards(
+  forwards: readonly PortForward[],
+  options?: CheckOptions,
+): PortProblem[] {
+  const target = options?.target ?? "2023";
+  const problems: PortProblem[] = [];
+  const pieces: Piece[][] = [];
+
+  forwards.forEach((forward, f) => {
+    const proto = forward.proto;
+    if (target === "2023") {
+      if (forward.ranges.length === 0 && forward.address) {
+        problems.push({
+          code: "all-with-address",
+          severity: "error",
+          message:
+            `a ${proto} <portForward> without ranges on ${forward.address} becomes '${forward.address}${
+              forward.dev ? `%${forward.dev}` : ""
+            }/all', which passt 2023 rejects as an invalid port specifier`,
+          forward: f,
+        });
+      }
+      if (forward.dev !== undefined && !forward.address) {
+        problems.push({
+          code: "dev-without-address",
+          severity: "error",
+          message:
+            `the ${proto} <portForward> has dev='${forward.dev}' without an address, which passt 2023 rejects ('%${forward.dev}/…' is an invalid port specifier)`,
+          forward: f,
+        });
+      }
+    }
+    const maxDev = target === "2023" ? 12 : 15;
+    if (forward.dev !== undefined && forward.dev.length > maxDev) {
+      problems.push({
+        code: "dev-name-too-long",
+        severity: "error",
+        message:
+          `interface name '${forward.dev}' is too long for passt ${target} (at most ${maxDev} characters)`,
+        forward: f,
+      });
+    }
+
+    forward.ranges.forEach((range, r) => {
+      for (const issue of rangeIssues(range)) {
+        problems.push({
+          code: issue.code,
+          severity: "error",
+          message: issueMessage(forward, range, issue, target),
+          forward: f,
+          range: r,
+          attribute: issue.attribute,
+        });
+      }
+    });
+
+    const includes: Piece[] = [];
+    const exclusions: Piece[] = [];
+    forward.ranges.forEach((range, r) => {
+      const valid = validRange(range);
+      if (!valid) return;
+      const piece = { start: valid.start, end: valid.end, delta: 0, range: r };
+      (valid.exclude ? exclusions : includes).push(piece);
+    });
+    if (target === "2023") {
+      // spec/passt.md §2.4: "Overlapping port specifier" for `~40005,~40005`.
+      for (const overlap of findOverlaps(exclusions)) {
+        const later = forward.ranges[overlap.later] as PortRange;
+        const earlier = forward.ranges[overlap.earlier] as PortRange;
+        problems.push({
+          code: "overlap",
+          severity: "error",
+          message: `${proto} exclusion ${written(later)} overlaps exclusion ${
+            written(earlier)
+          } of another range in the same <portForward>, which passt 2023 rejects`,
+          forward: f,
+          range: overlap.later,
+          other: { forward: f, range: overlap.earlier },
+        });
+      }
+    }
+    const holes = mergeIntervals(exclusions.map((p) => [p.start, p.end]));
+    for (const overlap of findOverlaps(subtractIntervals(includes, holes))) {
+      const later = forward.ranges[overlap.later] as PortRange;
+      const earlier = forward.ranges[overlap.earlier] as PortRange;
+      const laterText = portsText(
+        later.start as number,
+        later.end ?? (later.start as number),
+      );
+      problems.push({
+        code: "overlap",
+        severity: "error",
+        message: `${proto} ${laterText} ${
+          laterText.startsWith("ports") ? "overlap" : "overlaps"
+        } ${
+          portsText(
+            earlier.start as number,
+            earlier.end ?? (earlier.start as number),
+          )
+        } of another range in the same <portForward>`,
+        forward: f,
+        range: overlap.later,
+        other: { forward: f, range: overlap.earlier },
+      });
+    }
+    pieces.push(effectivePieces(forward, { target }));
+  });
+
+  const groups = options?.groups;
+  const groupOf = (f: number) => groups?.[f];
+  forwards.forEach((b, fb) => {
+    for (let fa = 0; fa < fb; fa++) {
+      const a = forwards[fa] as PortForward;
+      if (a.proto !== b.proto) continue;
+      const sameGroup = groupOf(fa) === groupOf(fb);
+      const problem = sameGroup
+        ? clashInInterface(a, fa, b, fb, pieces, target)
+        : clashAcrossInterfaces(a, fa, b, fb, pieces, groupOf(fa));
+      if (problem) problems.push(problem);
+    }
+  });
+  return problems.sort((x, y) =>
+    x.forward - y.forward || (x.range ?? -1) - (y.range ?? -1)
+  );
+}
+
+function includePieces(forward: PortForward): Piece[] {
+  const out: Piece[] = [];
+  forward.ranges.forEach((range, r) => {
+    const valid = validRange(range);
+    if (valid && !valid.exclude) {
+      out.push({ start: valid.start, end: valid.end, delta: 0, range: r });
+    }
+  });
+  return out;
+}
+
+function sharedText(start: number, end: number): string {
+  return portsText(start, end);
+}
+
+function clashInInterface(
+  a: PortForward,
+  fa: number,
+  b: PortForward,
+  fb: number,
+  pieces: readonly Piece[][],
+  target: "2023" | "2026",
+): PortProblem | undefined {
+  const proto = b.proto;
+  if (target === "2023") {
+    const aAll = a.ranges.length === 0;
+    const bAll = b.ranges.length === 0;
+    if (aAll || bAll) {
+      return {
+        code: "overlap-across-forwards",
+        severity: "error",
+        message:
+          `a ${proto} <portForward> without ranges ('all') cannot be combined with another ${proto} <portForward> of the same interface, which passt 2023 rejects ("Specific ports cannot be specified together with all/none/auto")`,
+        forward: fb,
+        other: { forward: fa },
+      };
+    }
+    // spec/passt.md §2.1: one bitmap per protocol; the later option's ranges
+    // (excluded ports included) may not touch ports the earlier one forwards.
+    const cover = isExclusionOnly(b)
+      ? (pieces[fb] as Piece[])
+      : includePieces(b);
+    const shared = firstShared(pieces[fa] as Piece[], cover);
+    if (!shared) return undefined;
+    return {
+      code: "overlap-across-forwards",
+      severity: "error",
+      message: `${proto} ${sharedText(shared.start, shared.end)} ${where(b)} ${
+        shared.start === shared.end ? "is" : "are"
+      } also forwarded by another <portForward> ${
+        where(a)
+      }; passt 2023 rejects a port given in two ${
+        proto === "tcp" ? "-t" : "-u"
+      } options even on different addresses ("Overlapping port specifier")`,
+      forward: fb,
+      ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
+      other: {
+        forward: fa,
+        ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
+      },
+    };
+  }
+  if (!addressesOverlap(a.address, b.address)) return undefined;
+  const shared = firstShared(pieces[fa] as Piece[], pieces[fb] as Piece[]);
+  if (!shared) return undefined;
+  return {
+    code: "overlap-across-forwards",
+    severity: "error",
+    message: `${proto} ${sharedText(shared.start, shared.end)} ${where(b)} ${
+      shared.start === shared.end ? "is" : "are"
+    } also forwarded by another <portForward> ${
+      where(a)
+    }; passt 2026 rejects two rules for the same port on overlapping addresses ("Forwarding configuration conflict")`,
+    forward: fb,
+    ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
+    other: {
+      forward: fa,
+      ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
+    },
+  };
+}
+
+function clashAcrossInterfaces(
+  a: PortForward,
+  fa: number,
+  b: PortForward,
+  fb: number,
+  pieces: readonly Piece[][],
+  groupA: string | number | undefined,
+): PortProblem | undefined {
+  if (!addressesOverlap(a.address, b.address)) return undefined;
+  // Sockets bound to two different devices may share a port.
+  if (a.dev && b.dev && a.dev !== b.dev) return undefined;
+  const shared = firstShared(pieces[fa] as Piece[], pieces[fb] as Piece[]);
+  if (!shared) return undefined;
+  const proto = b.proto;
+  return {
+    code: "overlap-across-interfaces",
+    severity: "error",
+    message: `${proto} ${sharedText(shared.start, shared.end)} ${where(b)} ${
+      shared.start === shared.end ? "is" : "are"
+    } also forwarded by interface '${groupA}' ${
+      where(a)
+    }; the kernel refuses the second passt's bind ("Address already in use")`,
+    forward: fb,
+    ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
+    other: {
+      forward: fa,
+      ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
+    },
+  };
+}
