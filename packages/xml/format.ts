@@ -42,6 +42,9 @@ const AFTER_ALIAS = ["rom", "acpi", "address", "actual"];
 /**
  * Escapes an attribute value as libvirt does: the five XML entities, and
  * control characters other than tab, line feed and carriage return dropped.
+ * Tab, line feed and carriage return are written as character references
+ * (`&#9;`, `&#10;`, `&#13;`): written raw, an XML reader turns them into
+ * spaces, so the value would change on the next read.
  *
  * @param value The raw value.
  * @returns The escaped text, without quotes.
@@ -55,7 +58,7 @@ const AFTER_ALIAS = ["rom", "acpi", "address", "actual"];
 export function escapeAttribute(value: string): string {
   // deno-lint-ignore no-control-regex
   return value.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "").replace(
-    /[&<>"']/g,
+    /[&<>"'\t\n\r]/g,
     (c) =>
       ({
         "&": "&amp;",
@@ -63,6 +66,9 @@ export function escapeAttribute(value: string): string {
         ">": "&gt;",
         '"': "&quot;",
         "'": "&apos;",
+        "\t": "&#9;",
+        "\n": "&#10;",
+        "\r": "&#13;",
       })[
         c
       ] ?? c,
