@@ -18,3 +18,4 @@ export * from "./errors.ts";
 export * from "./parse.ts";
 export * from "./address.ts";
 export * from "./format.ts";
+export * from "./validate.ts";
