@@ -216,7 +216,11 @@ export function parseSpec(
     const itemOffset = offset;
     offset += item.length + 1;
     if (item === "") {
-      fail(itemOffset, item, `empty item at offset ${itemOffset}`);
+      fail(
+        itemOffset,
+        item,
+        `the item at offset ${itemOffset} is empty (a comma too many)`,
+      );
     }
     if (item === "auto") {
       fail(
