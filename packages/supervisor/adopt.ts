@@ -1,0 +1,465 @@
+/**
+ * Passt processes started by someone else (libvirt-style: a daemonized
+ * passt known by its PID file): check that a PID really is that passt, stop
+ * it, watch it, and clean files a crashed run left behind.
+ *
+ * PIDs get reused, so before any signal the process's program
+ * (`/proc/PID/exe`: `passt` or `passt.avx2`, spec/passt.md §3.1) and its
+ * command line (the same `--pid` file) are checked, and its start time is
+ * remembered so a PID reused while we wait is not signalled.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { optionValue } from "./argv.ts";
+import { InUseError, NotPasstError, SupervisorError } from "./errors.ts";
+import {
+  isListening,
+  isPasstProgram,
+  readCmdline,
+  readExe,
+  readStat,
+} from "./_proc.ts";
+import { readPidFile } from "./readiness.ts";
+
+/** What was found out about a passt process. */
+export interface PasstIdentity {
+  /** Its PID. */
+  readonly pid: number;
+  /** Its program, or `null` when `/proc/PID/exe` may not be read. */
+  readonly exe: string | null;
+  /** Its command line. */
+  readonly cmdline: readonly string[];
+  /** The socket from its command line, made absolute, if any. */
+  readonly socketPath: string | undefined;
+  /** The PID file from its command line, made absolute. */
+  readonly pidFile: string;
+  /** Its start time in clock ticks after boot, to tell a reused PID apart. */
+  readonly startTime: number;
+}
+
+/**
+ * Checks that `pid` is a live passt started with `--pid pidFile`.
+ *
+ * @param pid The process to check.
+ * @param pidFile The PID file its command line must name.
+ * @returns What was found.
+ * @throws {NotPasstError} When the process is gone, is not a passt binary, or
+ *   names another PID file.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { identifyPasst, NotPasstError } from "@passtkit/supervisor";
+ * await assert.rejects(identifyPasst(Deno.pid, "/run/x.pid"), NotPasstError);
+ * ```
+ */
+export async function identifyPasst(
+  pid: number,
+  pidFile: string,
+): Promise<PasstIdentity> {
+  const stat = await readStat(pid);
+  if (stat === undefined || stat.state === "Z") {
+    throw new NotPasstError(pid, "no such process");
+  }
+  const exe = await readExe(pid);
+  if (exe === undefined) throw new NotPasstError(pid, "no such process");
+  // Without access to the exe link (another user's process), use its name.
+  const program = exe ?? stat.comm;
+  if (!isPasstProgram(program)) {
+    throw new NotPasstError(pid, `its program is '${program}'`);
+  }
+  const cmdline = await readCmdline(pid);
+  if (cmdline === undefined) throw new NotPasstError(pid, "no such process");
+  const named = optionValue(cmdline, "pid");
+  const wanted = resolve(pidFile);
+  if (named === undefined || (named !== pidFile && resolve(named) !== wanted)) {
+    throw new NotPasstError(
+      pid,
+      named === undefined
+        ? `its command line has no --pid (expected '${wanted}')`
+        : `its PID file is '${named}', not '${wanted}'`,
+    );
+  }
+  const socket = optionValue(cmdline, "socket");
+  return {
+    pid,
+    exe,
+    cmdline,
+    socketPath: socket === undefined ? undefined : resolve(socket),
+    pidFile: wanted,
+    startTime: stat.startTime,
+  };
+}
+
+/** Whether the process is still the one identified (not gone, not a zombie, not reused). */
+async function stillRunning(identity: PasstIdentity): Promise<boolean> {
+  const stat = await readStat(identity.pid);
+  return stat !== undefined && stat.state !== "Z" &&
+    stat.startTime === identity.startTime;
+}
+
+async function waitGone(
+  identity: PasstIdentity,
+  timeoutMs: number,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  let delay = 2;
+  while (await stillRunning(identity)) {
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 50);
+  }
+  return true;
+}
+
+async function removeIfPresent(
+  path: string | undefined,
+  removed: string[],
+): Promise<void> {
+  if (path === undefined) return;
+  try {
+    await Deno.remove(path);
+    removed.push(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** Options for stopping an adopted passt. */
+export interface StopPidFileOptions {
+  /**
+   * The socket to remove; by default the `--socket` of the process's command
+   * line (unknown when the process is already gone).
+   *
+   * @default {undefined}
+   */
+  readonly socketPath?: string;
+  /**
+   * How long to wait after SIGTERM before SIGKILL, in milliseconds.
+   *
+   * @default {3000}
+   */
+  readonly graceMs?: number;
+}
+
+/** What {@linkcode stopPidFile} did. */
+export interface StopPidFileResult {
+  /** The PID from the file, if it held one. */
+  readonly pid: number | undefined;
+  /**
+   * `terminated` (exited after SIGTERM), `killed` (needed SIGKILL), or
+   * `already-gone` (no file, or no such process).
+   */
+  readonly outcome: "terminated" | "killed" | "already-gone";
+  /** The files that were removed. */
+  readonly removed: readonly string[];
+}
+
+/**
+ * Stops the passt named by a PID file: verifies the PID is that passt,
+ * sends SIGTERM, waits, sends SIGKILL after `graceMs`, then removes the PID
+ * file and the socket (passt removes neither, spec/passt.md §3.2). A missing
+ * file or a process already gone is not an error.
+ *
+ * @param pidFile The PID file.
+ * @param options The socket to remove and the grace time.
+ * @returns What happened and which files were removed.
+ * @throws {NotPasstError} When the PID belongs to something else (nothing is
+ *   signalled or removed).
+ * @throws {SupervisorError} When the file holds no PID, or the process
+ *   survives SIGKILL.
+ * @example
+ * ```ts ignore
+ * const result = await stopPidFile("/run/libvirt/qemu/passt/vm-net0-passt.pid");
+ * console.log(result.outcome); // "terminated"
+ * ```
+ */
+export async function stopPidFile(
+  pidFile: string,
+  options: StopPidFileOptions = {},
+): Promise<StopPidFileResult> {
+  const removed: string[] = [];
+  let text: string;
+  try {
+    text = await Deno.readTextFile(pidFile);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      await removeStaleSocket(options.socketPath, removed);
+      return { pid: undefined, outcome: "already-gone", removed };
+    }
+    throw new SupervisorError(
+      `cannot read PID file '${pidFile}': ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const m = /^\s*(\d+)\s*$/.exec(text);
+  if (!m) {
+    throw new SupervisorError(
+      `PID file '${pidFile}' does not hold a PID${
+        text === "" ? " (it is empty; passt may still be starting)" : ""
+      }`,
+    );
+  }
+  const pid = Number(m[1]);
+  const stat = await readStat(pid);
+  if (stat === undefined || stat.state === "Z") {
+    await removeIfPresent(pidFile, removed);
+    await removeStaleSocket(options.socketPath, removed);
+    return { pid, outcome: "already-gone", removed };
+  }
+  const identity = await identifyPasst(pid, pidFile);
+  const adopted = new AdoptedPasst(identity, options.socketPath);
+  const outcome = await adopted.stop({ graceMs: options.graceMs });
+  return { pid, outcome, removed: [...removed, ...adopted.removed] };
+}
+
+async function removeStaleSocket(
+  path: string | undefined,
+  removed: string[],
+): Promise<void> {
+  if (path === undefined || await isListening(path)) return;
+  await removeIfPresent(path, removed);
+}
+
+/** Options for {@linkcode adoptPasst}. */
+export interface AdoptOptions {
+  /**
+   * The socket to remove on stop; by default the command line's `--socket`.
+   *
+   * @default {undefined}
+   */
+  readonly socketPath?: string;
+  /**
+   * How often {@linkcode AdoptedPasst.exited} checks `/proc` (a process that
+   * is not our child cannot be awaited), in milliseconds.
+   *
+   * @default {250}
+   */
+  readonly pollMs?: number;
+}
+
+/** Options for {@linkcode AdoptedPasst.stop}. */
+export interface AdoptedStopOptions {
+  /**
+   * How long to wait after SIGTERM before SIGKILL, in milliseconds.
+   *
+   * @default {3000}
+   */
+  readonly graceMs?: number;
+}
+
+/**
+ * Takes charge of a running passt that another program started, found by its
+ * PID file.
+ *
+ * @param pidFile The PID file the passt was started with (`--pid`).
+ * @param options The socket to clean up and the watch interval.
+ * @returns The adopted passt; `await using` stops it at the end of the scope.
+ * @throws {NotPasstError} When the PID is not that passt or is gone.
+ * @throws {SupervisorError} When the PID file is missing or holds no PID.
+ * @example
+ * ```ts ignore
+ * await using passt = await adoptPasst("/run/libvirt/qemu/passt/vm-net0-passt.pid");
+ * await passt.exited; // resolves when it ends
+ * ```
+ */
+export async function adoptPasst(
+  pidFile: string,
+  options: AdoptOptions = {},
+): Promise<AdoptedPasst> {
+  const pid = await readPidFile(pidFile);
+  if (pid === undefined) {
+    throw new SupervisorError(
+      `PID file '${pidFile}' is missing or holds no PID`,
+    );
+  }
+  return new AdoptedPasst(
+    await identifyPasst(pid, pidFile),
+    options.socketPath,
+    options.pollMs,
+  );
+}
+
+/**
+ * A passt started by someone else. Signals are sent only while its PID still
+ * has the start time it had when identified.
+ *
+ * @example
+ * ```ts ignore
+ * const passt = await adoptPasst("/run/passt/vm-net0.pid");
+ * console.log(passt.pid, passt.socketPath);
+ * await passt.stop();
+ * ```
+ */
+export class AdoptedPasst implements AsyncDisposable {
+  /** What was verified about the process. */
+  readonly identity: PasstIdentity;
+  /** The socket removed on stop, if known. */
+  readonly socketPath: string | undefined;
+  readonly #pollMs: number;
+  #exited: Promise<void> | undefined;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #stopping: Promise<"terminated" | "killed" | "already-gone"> | undefined;
+  #removed: string[] = [];
+
+  /**
+   * Wraps an identified passt; use {@linkcode adoptPasst} instead.
+   *
+   * @param identity What {@linkcode identifyPasst} found.
+   * @param socketPath The socket to remove on stop (default: from the command line).
+   * @param pollMs How often `exited` checks `/proc`.
+   */
+  constructor(identity: PasstIdentity, socketPath?: string, pollMs = 250) {
+    this.identity = identity;
+    this.socketPath = socketPath ?? identity.socketPath;
+    this.#pollMs = pollMs;
+  }
+
+  /** The process's PID. */
+  get pid(): number {
+    return this.identity.pid;
+  }
+
+  /** The files removed by {@linkcode stop}. */
+  get removed(): readonly string[] {
+    return this.#removed;
+  }
+
+  /**
+   * Whether the process is still running (and is still the same process).
+   *
+   * @returns `false` once it has exited.
+   */
+  alive(): Promise<boolean> {
+    return stillRunning(this.identity);
+  }
+
+  /**
+   * Resolves when the process has exited. It is not our child, so this checks
+   * `/proc` every `pollMs`; the check stops when the process is stopped.
+   */
+  get exited(): Promise<void> {
+    this.#exited ??= new Promise<void>((resolvePromise) => {
+      const tick = async () => {
+        if (this.#stopping !== undefined || !(await this.alive())) {
+          this.#pollTimer = undefined;
+          resolvePromise();
+          return;
+        }
+        this.#pollTimer = setTimeout(tick, this.#pollMs);
+      };
+      void tick();
+    });
+    return this.#exited;
+  }
+
+  /**
+   * Stops it: SIGTERM, SIGKILL after the grace time, then removes its PID
+   * file and socket. Calling it again returns the same result.
+   *
+   * @param options The grace time.
+   * @returns `terminated`, `killed`, or `already-gone`.
+   * @throws {SupervisorError} When the process survives SIGKILL.
+   */
+  stop(
+    options: AdoptedStopOptions = {},
+  ): Promise<"terminated" | "killed" | "already-gone"> {
+    this.#stopping ??= this.#stop(options.graceMs ?? 3000);
+    return this.#stopping;
+  }
+
+  async #stop(
+    graceMs: number,
+  ): Promise<"terminated" | "killed" | "already-gone"> {
+    clearTimeout(this.#pollTimer);
+    let outcome: "terminated" | "killed" | "already-gone" = "already-gone";
+    if (await this.#signal("SIGTERM")) {
+      outcome = "terminated";
+      if (!(await waitGone(this.identity, graceMs))) {
+        outcome = "killed";
+        await this.#signal("SIGKILL");
+        if (!(await waitGone(this.identity, 5000))) {
+          throw new SupervisorError(`passt ${this.pid} survived SIGKILL`);
+        }
+      }
+    }
+    await removeIfPresent(this.identity.pidFile, this.#removed);
+    await removeStaleSocket(this.socketPath, this.#removed);
+    return outcome;
+  }
+
+  /** Sends a signal if the PID is still this passt; `false` when it is gone. */
+  async #signal(signal: Deno.Signal): Promise<boolean> {
+    if (!(await stillRunning(this.identity))) return false;
+    try {
+      Deno.kill(this.pid, signal);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  }
+
+  /** Stops the process (see {@linkcode stop}). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/**
+ * Removes a socket and PID file left by a crashed earlier run, after checking
+ * that no live passt owns them (passt never removes them itself, and a stale
+ * root-owned socket makes the 2023 passt run without listening,
+ * spec/passt.md §6.6).
+ *
+ * @param pidFile The PID file.
+ * @param socketPath The socket, if any.
+ * @returns The files that were removed.
+ * @throws {InUseError} When a live passt holds the PID file, or something
+ *   listens on the socket.
+ * @throws {SupervisorError} When the socket path exists but is not a socket.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { removeStaleFiles } from "@passtkit/supervisor";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.pid`, "999999999\n");
+ * assert.deepEqual(await removeStaleFiles(`${dir}/a.pid`, `${dir}/a.socket`), [`${dir}/a.pid`]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function removeStaleFiles(
+  pidFile: string,
+  socketPath: string | undefined,
+): Promise<string[]> {
+  const removed: string[] = [];
+  const pid = await readPidFile(pidFile);
+  if (pid !== undefined) {
+    try {
+      await identifyPasst(pid, pidFile);
+      throw new InUseError(pidFile, pid);
+    } catch (error) {
+      if (!(error instanceof NotPasstError)) throw error;
+    }
+  }
+  if (socketPath !== undefined) {
+    let info: Deno.FileInfo | undefined;
+    try {
+      info = await Deno.lstat(socketPath);
+    } catch {
+      // nothing there
+    }
+    if (info !== undefined) {
+      if (await isListening(socketPath)) throw new InUseError(socketPath);
+      if (!info.isSocket) {
+        throw new SupervisorError(
+          `'${socketPath}' exists and is not a socket; not removing it`,
+        );
+      }
+    }
+  }
+  await removeIfPresent(pidFile, removed);
+  await removeIfPresent(socketPath, removed);
+  return removed;
+}

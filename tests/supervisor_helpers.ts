@@ -1,0 +1,112 @@
+/**
+ * Test helpers for supervisor tests that run the real passt: temporary state
+ * roots passt's user can reach, and leak checks (child processes, open file
+ * descriptors).
+ *
+ * @module
+ */
+
+/** A temporary directory removed (with everything in it) on dispose. */
+export interface TempRoot extends AsyncDisposable {
+  /** The directory's path. */
+  readonly path: string;
+}
+
+/**
+ * Makes a temporary directory with mode 0755, so that passt running as
+ * `nobody` can reach a state directory the supervisor creates inside it.
+ *
+ * @example
+ * ```ts ignore
+ * await using root = await tempRoot();
+ * const stateDir = `${root.path}/state`;
+ * ```
+ */
+export async function tempRoot(): Promise<TempRoot> {
+  const path = await Deno.makeTempDir({ prefix: "passtkit-" });
+  await Deno.chmod(path, 0o755);
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+function parentOf(pid: string): number | undefined {
+  try {
+    const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    if (rest[0] === "Z") return undefined;
+    return Number(rest[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** PIDs of live processes whose program is passt and whose parent is `parent`. */
+export function passtChildren(parent: number = Deno.pid): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name) || parentOf(entry.name) !== parent) continue;
+    try {
+      const exe = Deno.readLinkSync(`/proc/${entry.name}/exe`);
+      if (/\/passt(\.avx2)?( \(deleted\))?$/.test(exe)) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** PIDs of every live passt on the machine whose command line mentions `text`. */
+export function passtsMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
+      const exe = Deno.readLinkSync(`/proc/${entry.name}/exe`);
+      if (/\/passt(\.avx2)?$/.test(exe) && cmdline.includes(text)) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** The number of open file descriptors of this process. */
+export function openFds(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].length;
+}
+
+/** The names in a directory, sorted; `[]` when it does not exist. */
+export function listDir(path: string): string[] {
+  try {
+    return [...Deno.readDirSync(path)].map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until `check()` is true, checking every 10 ms; throws after `timeoutMs`. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
