@@ -29,4 +29,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "rewrite interfaces in libvirt's canonical form",
     load: async () => (await import("./commands/format.ts")).command,
   },
+  {
+    name: "explain",
+    summary: "say in plain English what each interface does",
+    load: async () => (await import("./commands/explain.ts")).command,
+  },
+  {
+    name: "ports",
+    summary: "show the exact host-to-guest port map and its problems",
+    load: async () => (await import("./commands/ports.ts")).command,
+  },
 ];

@@ -19,3 +19,4 @@ export * from "./parse.ts";
 export * from "./address.ts";
 export * from "./format.ts";
 export * from "./validate.ts";
+export * from "./explain.ts";
