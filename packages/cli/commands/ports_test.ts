@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { runCli } from "../run_cli.ts";
+import { COMMANDS } from "../commands.ts";
+import { type CommandIo, UsageError } from "../_command.ts";
+import { command } from "./ports.ts";
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `passtkit ports ARGS` with captured streams. */
+async function ports(args: string[], stdin = ""): Promise<Captured> {
+  let out = "";
+  let err = "";
+  const io: CommandIo = {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    readStdin: () => Promise.resolve(stdin),
+    color: false,
+  };
+  if (COMMANDS.some((c) => c.name === "ports")) {
+    return { code: await runCli(["ports", ...args], io), out, err };
+  }
+  // Until the command is listed in commands.ts, parse the arguments the way
+  // the dispatcher does and run the command directly.
+  const options = Object.fromEntries(
+    Object.entries(command.options).map((
+      [name, o],
+    ) => [name, { type: o.type }]),
+  );
+  const { values, positionals } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+    strict: true,
+  });
+  try {
+    return { code: await command.run({ values, positionals, io }), out, err };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return { code: 2, out, err: err + `passtkit: ${error.message}\n` };
+  }
+}
+
+const SEED_SPEC = "10.0.0.1%eth0/2022:22,5000-5099:1000-1099,~5010-5029";
+
+Deno.test("ports --spec explains a passt spec and prints its map", async () => {
+  const { code, out, err } = await ports(["--spec", SEED_SPEC]);
+  assert.equal(code, 0);
+  assert.equal(err, "");
+  assert.equal(
+    out,
+    [
+      "incoming tcp port 2022 on 10.0.0.1 via eth0 is forwarded to port 22 on the guest.",
+      "incoming tcp ports 5000-5099 (except 5010-5029) on 10.0.0.1 via eth0 are forwarded to guest ports 1000-1099.",
+      "  host 2022 → guest 22",
+      "  host 5000-5009 → guest 1000-1009",
+      "  host 5030-5099 → guest 1030-1099",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("ports --spec --proto udp --json gives the map as JSON", async () => {
+  const { code, out } = await ports([
+    "--spec",
+    "10101",
+    "--proto",
+    "udp",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const record = JSON.parse(out);
+  assert.equal(record.proto, "udp");
+  assert.equal(record.mode, "ports");
+  assert.deepEqual(record.map, [
+    { hostStart: 10101, hostEnd: 10101, guestStart: 10101, guestEnd: 10101 },
+  ]);
+  assert.deepEqual(record.explanation, [
+    "incoming udp port 10101 is forwarded to the same port on the guest",
+  ]);
+});
+
+Deno.test("ports --spec reports an invalid spec with exit code 1", async () => {
+  const { code, out, err } = await ports(["--spec", "127.0.0.1/40010-40000"]);
+  assert.equal(code, 1);
+  assert.equal(out, "");
+  assert.equal(
+    err,
+    "passtkit: Invalid port spec '127.0.0.1/40010-40000': range '40010-40000' ends before it starts\n",
+  );
+});
+
+Deno.test("ports --spec follows --target", async () => {
+  assert.equal((await ports(["--spec", "[::1]/22"])).code, 1);
+  const { code, out } = await ports(["--spec", "[::1]/22", "--target", "2026"]);
+  assert.equal(code, 0);
+  assert.match(
+    out,
+    /incoming tcp port 22 on ::1 is forwarded to the same port/,
+  );
+});
+
+Deno.test("ports rejects bad usage with exit code 2", async () => {
+  assert.equal((await ports([])).code, 2);
+  assert.equal((await ports(["--spec", "22", "--proto", "icmp"])).code, 2);
+  assert.equal((await ports(["--spec", "22", "a.xml"])).code, 2);
+  assert.equal((await ports(["--spec", "22", "--target", "2024"])).code, 2);
+});
+
+const SEED_XML = `<interface type='user'>
+  <backend type='passt'/>
+  <portForward address='10.0.0.1' proto='tcp' dev='eth0'>
+    <range start='2022' to='22' />
+    <range start='5000' end='5099' to='1000' />
+    <range start='5010' end='5029' exclude='yes' />
+  </portForward>
+  <portForward proto='udp'>
+    <range start='10101' />
+  </portForward>
+</interface>
+`;
+
+const BAD_XML = `<domain type='kvm'>
+  <name>bad</name>
+  <devices>
+    <interface type='user'>
+      <backend type='passt'/>
+      <portForward proto='tcp'>
+        <range start='5000' end='5099'/>
+        <range start='5050' end='5060'/>
+        <range start='6000' end='5990'/>
+        <range start='65530' end='65535' to='65534'/>
+        <range start='70000'/>
+      </portForward>
+    </interface>
+    <interface type='user'>
+      <alias name='ua-second'/>
+      <backend type='passt'/>
+      <portForward proto='tcp' address='127.0.0.1'>
+        <range start='5005'/>
+      </portForward>
+    </interface>
+  </devices>
+</domain>
+`;
+
+Deno.test("ports FILE prints the seed's maps and no problem", async () => {
+  const { code, out } = await ports(["-"], SEED_XML);
+  assert.equal(code, 0);
+  assert.equal(
+    out,
+    [
+      "<stdin>: interface net0",
+      `  tcp ${SEED_SPEC}`,
+      "    host 2022 → guest 22",
+      "    host 5000-5009 → guest 1000-1009",
+      "    host 5030-5099 → guest 1030-1099",
+      "  udp 10101",
+      "    host 10101 → guest 10101",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("ports FILE names overlapping, reversed and overflowing ranges at their attributes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/bad.xml`;
+    await Deno.writeTextFile(file, BAD_XML);
+    const { code, out } = await ports([file]);
+    assert.equal(code, 1);
+    const problems = out.split("\n").filter((line) =>
+      line.startsWith(`${file}:`)
+    );
+    assert.deepEqual(problems, [
+      `${file}:8:9: error: tcp ports 5050-5060 overlap ports 5000-5099 of another range in the same <portForward>`,
+      `${file}:9:29: error: tcp range 6000-5990 ends before it starts`,
+      `${file}:10:42: error: tcp ports 65530-65535 mapped to 65534 would reach guest port 65539, above 65535`,
+      `${file}:11:16: error: tcp start port 70000 is above 65535, the highest port`,
+      `${file}:18:9: error: tcp port 5005 on 127.0.0.1 is also forwarded by interface 'net0' on any address; the kernel refuses the second passt's bind ("Address already in use")`,
+    ]);
+    assert.match(
+      out,
+      /interface ua-second\n {2}tcp 127\.0\.0\.1\/5005\n {4}host 5005 → guest 5005/,
+    );
+
+    const json = await ports(["--json", file]);
+    assert.equal(json.code, 1);
+    const records = json.out.trim().split("\n").map((line) => JSON.parse(line));
+    assert.deepEqual(records.map((r) => [r.file, r.alias]), [[file, "net0"], [
+      file,
+      "ua-second",
+    ]]);
+    assert.deepEqual(records[0].forwards[0].map, [
+      { hostStart: 5000, hostEnd: 5099, guestStart: 5000, guestEnd: 5099 },
+    ]);
+    assert.equal(records[0].forwards[0].address, null);
+    assert.deepEqual(
+      records[0].problems.map((
+        p: { code: string; line: number; column: number },
+      ) => [p.code, p.line, p.column]),
+      [
+        ["overlap", 8, 9],
+        ["end-before-start", 9, 29],
+        ["mapping-overflow", 10, 42],
+        ["port-too-large", 11, 16],
+      ],
+    );
+    assert.equal(records[1].problems[0].code, "overlap-across-interfaces");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ports FILE reports malformed XML with exit code 1 and a missing file with 2", async () => {
+  const malformed = await ports(["-"], "<interface type='user'>");
+  assert.equal(malformed.code, 1);
+  assert.match(malformed.out, /^<stdin>:\d+:\d+: error: /);
+  const missing = await ports(["/nonexistent/passtkit-ports.xml"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read: no such file/);
+});
