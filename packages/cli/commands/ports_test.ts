@@ -174,7 +174,7 @@ Deno.test("ports FILE names overlapping, reversed and overflowing ranges at thei
     const { code, out } = await ports([file]);
     assert.equal(code, 1);
     const problems = out.split("\n").filter((line) =>
-      line.startsWith(`${file}:`)
+      line.startsWith(`${file}:`) && /^[^ ]*:\d+:\d+: /.test(line)
     );
     assert.deepEqual(problems, [
       `${file}:8:9: error: tcp ports 5050-5060 overlap ports 5000-5099 of another range in the same <portForward>`,
