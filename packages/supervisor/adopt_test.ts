@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { assertPasst, needsPasst } from "../../tests/_passt.ts";
+import {
+  listDir,
+  passtsMentioning,
+  tempRoot,
+} from "../../tests/supervisor_helpers.ts";
+import {
+  adoptPasst,
+  identifyPasst,
+  NotPasstError,
+  passtUser,
+  prepareStateDir,
+  readPidFile,
+  stopPidFile,
+} from "./mod.ts";
+
+/** Starts passt the libvirt way: daemonized, known only by its PID file. */
+async function startDaemon(
+  passt: string,
+  dir: string,
+  name: string,
+): Promise<number> {
+  await prepareStateDir(dir, passtUser(undefined));
+  const { code, stderr } = await new Deno.Command(passt, {
+    args: ["-s", `${dir}/${name}.socket`, "-P", `${dir}/${name}.pid`],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const pid = await readPidFile(`${dir}/${name}.pid`);
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
+/** Kills whatever passt a failed test left behind in `dir`. */
+function killLeftovers(dir: string): void {
+  for (const pid of passtsMentioning(dir)) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+}
+
+Deno.test({
+  name:
+    "adoptPasst() verifies a daemonized passt, watches it and stops it, removing its files",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await tempRoot();
+    const dir = `${root.path}/s`;
+    try {
+      const pid = await startDaemon(passt, dir, "vm-net0");
+      const adopted = await adoptPasst(`${dir}/vm-net0.pid`);
+      assert.equal(adopted.pid, pid);
+      assert.equal(adopted.socketPath, `${dir}/vm-net0.socket`);
+      assert.match(adopted.identity.exe ?? "", /passt(\.avx2)?$/);
+      assert.equal(await adopted.alive(), true);
+      const exited = adopted.exited;
+      assert.equal(await adopted.stop(), "terminated");
+      await exited;
+      assert.equal(await adopted.alive(), false);
+      assert.deepEqual(listDir(dir), []);
+      assert.deepEqual(passtsMentioning(dir), []);
+    } finally {
+      killLeftovers(dir);
+    }
+  },
+});
+
+Deno.test({
+  name: "AdoptedPasst.exited resolves when the passt is killed by someone else",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await tempRoot();
+    const dir = `${root.path}/s`;
+    try {
+      const pid = await startDaemon(passt, dir, "a");
+      await using adopted = await adoptPasst(`${dir}/a.pid`, { pollMs: 20 });
+      Deno.kill(pid, "SIGKILL");
+      await adopted.exited;
+      assert.equal(await adopted.stop(), "already-gone");
+      assert.deepEqual(listDir(dir), []);
+    } finally {
+      killLeftovers(dir);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "adoptPasst() and stopPidFile() refuse a PID that is not that passt, sending nothing",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await tempRoot();
+    const dir = `${root.path}/s`;
+    try {
+      // Our own PID: not passt at all.
+      await Deno.mkdir(`${root.path}/other`);
+      await Deno.writeTextFile(`${root.path}/other/x.pid`, `${Deno.pid}\n`);
+      await assert.rejects(
+        stopPidFile(`${root.path}/other/x.pid`),
+        (e: unknown) =>
+          e instanceof NotPasstError && /its program is/.test(e.message),
+      );
+      // A real passt, but started with another PID file (a reused PID).
+      const pid = await startDaemon(passt, dir, "b");
+      await Deno.writeTextFile(`${root.path}/other/y.pid`, `${pid}\n`);
+      await assert.rejects(
+        adoptPasst(`${root.path}/other/y.pid`),
+        (e: unknown) =>
+          e instanceof NotPasstError && /its PID file is/.test(e.message),
+      );
+      assert.equal((await identifyPasst(pid, `${dir}/b.pid`)).pid, pid);
+      assert.deepEqual(passtsMentioning(dir), [pid], "still running");
+      assert.deepEqual(
+        listDir(`${root.path}/other`),
+        ["x.pid", "y.pid"],
+        "nothing removed",
+      );
+      const result = await stopPidFile(`${dir}/b.pid`, { graceMs: 2000 });
+      assert.equal(result.outcome, "terminated");
+      assert.deepEqual([...result.removed].sort(), [
+        `${dir}/b.pid`,
+        `${dir}/b.socket`,
+      ]);
+    } finally {
+      killLeftovers(dir);
+    }
+  },
+});
+
+Deno.test("stopPidFile() treats a missing file or a dead PID as already gone", async () => {
+  await using root = await tempRoot();
+  const missing = await stopPidFile(`${root.path}/none.pid`);
+  assert.deepEqual(missing, {
+    pid: undefined,
+    outcome: "already-gone",
+    removed: [],
+  });
+  await Deno.writeTextFile(`${root.path}/dead.pid`, "999999999\n");
+  const dead = await stopPidFile(`${root.path}/dead.pid`);
+  assert.equal(dead.outcome, "already-gone");
+  assert.deepEqual(dead.removed, [`${root.path}/dead.pid`]);
+  await Deno.writeTextFile(`${root.path}/empty.pid`, "");
+  await assert.rejects(
+    stopPidFile(`${root.path}/empty.pid`),
+    /does not hold a PID/,
+  );
+});
