@@ -703,7 +703,7 @@ class InterfaceChecker {
     } else {
       this.warning(
         "shared-memory-unknown",
-        `An <interface type='vhostuser'> needs a domain with shared memory (<memoryBacking><access mode='shared'/></memoryBacking>), which a <${doc.kind}> document cannot show.`,
+        `An <interface type='vhostuser'> needs a domain with shared memory (<memoryBacking><access mode='shared'/></memoryBacking>), which this <${doc.kind}> document cannot show.`,
         iface.source,
       );
     }
@@ -789,7 +789,7 @@ function checkPorts(
 ): void {
   const fed: FedForward[] = [];
   const forwards: PortForward[] = [];
-  const groups: number[] = [];
+  const groups: string[] = [];
   for (const iface of doc.interfaces) {
     const passt = iface.backend?.type === "passt" &&
       (iface.type === "user" || iface.type === "vhostuser");
@@ -803,7 +803,8 @@ function checkPorts(
         if (address === undefined) continue;
       }
       fed.push({ iface, forward });
-      groups.push(iface.index);
+      // libvirt's default alias names the passt process in messages.
+      groups.push(iface.alias ?? `net${iface.index}`);
       forwards.push({
         proto: forward.proto,
         ...(address === undefined ? {} : { address }),
