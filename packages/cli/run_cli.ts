@@ -7,7 +7,6 @@
  */
 
 import { parseArgs } from "node:util";
-import { closest, distance } from "fastest-levenshtein";
 import {
   type Command,
   type CommandIo,
@@ -32,8 +31,13 @@ export function processIo(): CommandIo {
   };
 }
 
-function suggestion(word: string, candidates: readonly string[]): string {
+// Loaded only when a mistake needs a suggestion, to keep start-up fast.
+async function suggestion(
+  word: string,
+  candidates: readonly string[],
+): Promise<string> {
   if (candidates.length === 0) return "";
+  const { closest, distance } = await import("fastest-levenshtein");
   const best = closest(word, candidates as string[]);
   return distance(word, best) <= Math.max(2, Math.floor(best.length / 3))
     ? ` (did you mean '${best}'?)`
@@ -101,15 +105,16 @@ async function loadCommand(name: string): Promise<Command> {
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
     throw new UsageError(
-      `unknown command '${name}'${
-        suggestion(name, COMMANDS.map((c) => c.name))
-      }; see 'passtkit --help'`,
+      `unknown command '${name}'${await suggestion(
+        name,
+        COMMANDS.map((c) => c.name),
+      )}; see 'passtkit --help'`,
     );
   }
   return await entry.load();
 }
 
-function parseCommandArgs(command: Command, args: string[]) {
+async function parseCommandArgs(command: Command, args: string[]) {
   const options: Record<
     string,
     { type: "boolean" | "string"; short?: string; multiple?: boolean }
@@ -133,7 +138,7 @@ function parseCommandArgs(command: Command, args: string[]) {
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message);
     if (unknown) {
       const names = Object.keys(options);
-      const hint = suggestion(unknown[2] ?? "", names);
+      const hint = await suggestion(unknown[2] ?? "", names);
       throw new UsageError(
         `${command.name}: unknown option '${unknown[1]}${unknown[2]}'${
           hint.replace("'", "'--")
@@ -180,13 +185,14 @@ export async function runCli(
     }
     if (first.startsWith("-")) {
       throw new UsageError(
-        `unknown option '${first}'${
-          suggestion(first, ["--help", "--version"])
-        }; see 'passtkit --help'`,
+        `unknown option '${first}'${await suggestion(first, [
+          "--help",
+          "--version",
+        ])}; see 'passtkit --help'`,
       );
     }
     const command = await loadCommand(first);
-    const { values, positionals } = parseCommandArgs(command, rest);
+    const { values, positionals } = await parseCommandArgs(command, rest);
     if (values.help) {
       io.out(commandHelp(command));
       return 0;
