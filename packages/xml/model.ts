@@ -9,9 +9,14 @@
  * @module
  */
 
-import type { PortForward, PortRange, Protocol } from "@passtkit/ports";
+import type {
+  PasstTargetOptions,
+  PortForward,
+  PortRange,
+  Protocol,
+} from "@passtkit/ports";
 
-export type { PortForward, PortRange, Protocol };
+export type { PasstTargetOptions, PortForward, PortRange, Protocol };
 
 /** A 1-based line and column in the source text. */
 export interface SourcePosition {
