@@ -16,20 +16,34 @@ export interface Piece {
   range?: number;
 }
 
-/** Sorts and merges `[first, last]` pairs (overlapping or adjacent). */
+/** Sorts and merges `[first, last]` port pairs (overlapping or adjacent). */
 export function mergeIntervals(
   intervals: readonly (readonly [number, number])[],
 ): [number, number][] {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [start, end] of sorted) {
-    const last = out[out.length - 1];
-    if (last && start <= last[1] + 1) {
-      if (end > last[1]) last[1] = end;
-    } else {
-      out.push([start, end]);
-    }
+  // Both ports fit in 16 bits: sort (first, length) as one unsigned integer,
+  // which a typed array sorts natively.
+  const keys = new Uint32Array(intervals.length);
+  for (let i = 0; i < intervals.length; i++) {
+    const [first, last] = intervals[i] as readonly [number, number];
+    keys[i] = first * 65536 + (last - first);
   }
+  keys.sort();
+  const out: [number, number][] = [];
+  let start = -2;
+  let end = -2;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as number;
+    const first = key >>> 16;
+    const last = first + (key & 0xffff);
+    if (first <= end + 1) {
+      if (last > end) end = last;
+      continue;
+    }
+    if (start >= 0) out.push([start, end]);
+    start = first;
+    end = last;
+  }
+  if (start >= 0) out.push([start, end]);
   return out;
 }
 
@@ -118,26 +132,29 @@ class MinHeap {
  * ranges does in passt's port bitmap). O(n log n).
  */
 export function firstWins(pieces: readonly Piece[]): Piece[] {
-  const order = pieces.map((_, i) => i).sort((a, b) =>
-    (pieces[a] as Piece).start - (pieces[b] as Piece).start
-  );
-  const bounds = new Set<number>();
-  for (const piece of pieces) {
-    bounds.add(piece.start);
-    bounds.add(piece.end + 1);
-  }
-  const points = [...bounds].sort((a, b) => a - b);
+  // Sort indexes by start, and the distinct boundaries, as typed arrays.
+  const byStart = new Float64Array(pieces.length);
+  const points = new Int32Array(pieces.length * 2);
+  pieces.forEach((piece, i) => {
+    byStart[i] = piece.start * 2 ** 21 + i;
+    points[2 * i] = piece.start;
+    points[2 * i + 1] = piece.end + 1;
+  });
+  byStart.sort();
+  points.sort();
   const heap = new MinHeap();
   const out: Piece[] = [];
   let next = 0;
   for (let k = 0; k + 1 < points.length; k++) {
     const from = points[k] as number;
-    const to = (points[k + 1] as number) - 1;
+    const following = points[k + 1] as number;
+    if (following === from) continue;
+    const to = following - 1;
     while (
-      next < order.length &&
-      (pieces[order[next] as number] as Piece).start <= from
+      next < byStart.length &&
+      (pieces[(byStart[next] as number) % 2 ** 21] as Piece).start <= from
     ) {
-      heap.push(order[next] as number);
+      heap.push((byStart[next] as number) % 2 ** 21);
       next++;
     }
     while (

@@ -70,16 +70,25 @@ export interface ValidRange {
   readonly exclude: boolean;
 }
 
-/** The host ports and offset of a range, or `undefined` if it has a problem. */
+const isPort = (value: number) =>
+  Number.isInteger(value) && value >= 1 && value <= MAX_PORT;
+
+/**
+ * The host ports and offset of a range, or `undefined` if it has a problem
+ * (the same rules as {@linkcode rangeIssues}, without building the list).
+ */
 export function validRange(range: PortRange): ValidRange | undefined {
-  if (rangeIssues(range).length > 0) return undefined;
-  const start = range.start as number;
-  return {
-    start,
-    end: range.end ?? start,
-    delta: (range.to ?? start) - start,
-    exclude: range.exclude === true,
-  };
+  const { start, end, to } = range;
+  if (start === undefined || !isPort(start)) return undefined;
+  const last = end ?? start;
+  if (end !== undefined && (!isPort(end) || end < start)) return undefined;
+  const exclude = range.exclude === true;
+  if (to !== undefined) {
+    if (exclude || !isPort(to) || to + last - start > MAX_PORT) {
+      return undefined;
+    }
+  }
+  return { start, end: last, delta: (to ?? start) - start, exclude };
 }
 
 /** `5000`, or `5000-5099` when the range spans more than one port. */
