@@ -275,3 +275,18 @@ Deno.test("checkForwards() finds clashes across interfaces only when the address
     [],
   );
 });
+
+Deno.test("checkForwards() with passt 2023 counts excluded ports of a later forward's range (tested on the real binary)", () => {
+  // `-t 127.0.0.1/40040 -t ::1/40038-40042,~40040` exits with "Overlapping port specifier".
+  const forwards = [
+    tcp([{ start: 40040 }], { address: "127.0.0.1" }),
+    tcp([{ start: 40038, end: 40042 }, { start: 40040, exclude: true }], {
+      address: "::1",
+    }),
+  ];
+  assert.deepEqual(
+    checkForwards(forwards).map((p) => [p.code, p.forward, p.range, p.other]),
+    [["overlap-across-forwards", 1, 0, { forward: 0, range: 0 }]],
+  );
+  assert.deepEqual(checkForwards(forwards, { target: "2026" }), []);
+});

@@ -184,13 +184,7 @@ export function parseSpec(
     if (percent >= 0) {
       dev = listen.slice(percent + 1);
       const max = target === "2026" ? 15 : 12;
-      if (dev === "") {
-        fail(
-          percent,
-          listen.slice(percent),
-          "interface name after '%' is empty",
-        );
-      }
+      // An empty name binds to no device; passt 2023 accepts it (tested).
       if (dev.length > max) {
         fail(
           percent + 1,
@@ -200,6 +194,7 @@ export function parseSpec(
       }
     }
     address = parseListenAddress(addressText, dev !== undefined, target, fail);
+    if (dev === "") dev = undefined;
   }
 
   if (target === "2023" && spec === "all") {

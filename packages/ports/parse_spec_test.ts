@@ -88,6 +88,8 @@ const MATRIX: Row[] = [
     "40022",
   ],
   ["interface name 12 chars", "127.0.0.1%abcdefghijkl/40022", "40022", "40022"],
+  ["empty interface name", "127.0.0.1%/40031", "40031", "40031"],
+  ["empty address", "/40032", "rejected", "40032"],
   ["interface without address", "%lo/40022", "rejected", "40022"],
   ["'*' address", "*/40022", "rejected", "40022"],
   ["no address", "40022:22", "40022", "40022"],
