@@ -5,17 +5,26 @@
  * @module
  */
 
-// Characters that need no quoting anywhere in a word for sh, bash, dash and
-// zsh (default options). `=` is left out (a first word with `=` is an assignment, and bash
-// expands `~` after `=` even in arguments); `~` is safe only after the first
-// character of a word with no `=`, which the test below checks.
-const SAFE = /^[A-Za-z0-9_@%+:,./~-]+$/;
+// Characters that need no quoting in a word for sh, bash, dash and zsh
+// (default options), with the exceptions in isSafe.
+const SAFE = /^[A-Za-z0-9_@%+=:,./~-]+$/;
+
+function isSafe(word: string): boolean {
+  return SAFE.test(word) &&
+    // `~` first is tilde expansion; `=` first is zsh's `=command`.
+    !/^[~=]/.test(word) &&
+    // A first word `NAME=…` is an assignment.
+    !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) &&
+    // bash expands `~` after `=` and `:` in words that look like assignments.
+    !(word.includes("=") && word.includes("~"));
+}
 
 /**
  * Quotes one word for a POSIX shell: unchanged when it holds only safe
- * characters (`A-Z a-z 0-9 _ @ % + : , . / -`, and `~` when not first),
- * otherwise in single quotes, with each `'` written as `'\''`. The empty
- * string becomes `''`.
+ * characters (`A-Z a-z 0-9 _ @ % + = : , . / ~ -`) and none of them can
+ * expand (no `~` or `=` first, no `NAME=` assignment form, not both `=` and
+ * `~`), otherwise in single quotes, with each `'` written as `'\''`. The
+ * empty string becomes `''`.
  *
  * @param word The word.
  * @returns The quoted word.
@@ -26,12 +35,13 @@ const SAFE = /^[A-Za-z0-9_@%+:,./~-]+$/;
  *
  * assert.equal(shellQuoteWord("10.0.0.1%eth0/2022:22,~5010-5029"), "10.0.0.1%eth0/2022:22,~5010-5029");
  * assert.equal(shellQuoteWord("~22"), "'~22'");
+ * assert.equal(shellQuoteWord("socket,id=charnet0"), "socket,id=charnet0");
  * assert.equal(shellQuoteWord("it's here"), "'it'\\''s here'");
  * assert.equal(shellQuoteWord(""), "''");
  * ```
  */
 export function shellQuoteWord(word: string): string {
-  if (SAFE.test(word) && !word.startsWith("~")) return word;
+  if (isSafe(word)) return word;
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -55,6 +55,12 @@ const TRICKY = [
   "@x",
   "+1",
   "=x",
+  "=ls",
+  "A=b",
+  "--opt=~root",
+  "--opt=x:~root",
+  "x,a=~root",
+  "socket,id=c,path=/p",
 ];
 
 Deno.test("shellQuote() output gives back the same argv through bash, dash and sh", async () => {
@@ -97,6 +103,13 @@ Deno.test("shellQuoteWord() leaves safe words and port specs unquoted", () => {
   }
   assert.equal(shellQuoteWord("~22"), "'~22'");
   assert.equal(shellQuoteWord("a=b"), "'a=b'");
+  assert.equal(shellQuoteWord("=b"), "'=b'");
+  assert.equal(shellQuoteWord("--a=b"), "--a=b");
+  assert.equal(shellQuoteWord("--a=~b"), "'--a=~b'");
+  assert.equal(
+    shellQuoteWord("socket,id=charnet0,path=/run/x.socket,reconnect-ms=5000"),
+    "socket,id=charnet0,path=/run/x.socket,reconnect-ms=5000",
+  );
   assert.equal(shellQuoteWord("a'b"), "'a'\\''b'");
 });
 
