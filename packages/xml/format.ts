@@ -313,15 +313,22 @@ export function formatInterface(
  * ```
  */
 export function format(doc: XmlDocument): string {
-  let out = doc.text;
-  for (const iface of [...doc.interfaces].reverse()) {
+  // Built front to back in pieces: splicing into one growing string copied
+  // the whole document per interface (quadratic in the interface count).
+  const parts: string[] = [];
+  let at = 0;
+  for (const iface of doc.interfaces) {
     if (!isFormatted(iface)) continue;
     const { start, end } = iface.source;
     const lineStart = doc.text.lastIndexOf("\n", start - 1) + 1;
     const before = doc.text.slice(lineStart, start);
     const indent = /^[ \t]*$/.test(before) ? before : "";
-    out = out.slice(0, start) + formatInterface(iface, { indent }, doc.text) +
-      out.slice(end);
+    parts.push(
+      doc.text.slice(at, start),
+      formatInterface(iface, { indent }, doc.text),
+    );
+    at = end;
   }
-  return out;
+  parts.push(doc.text.slice(at));
+  return parts.join("");
 }

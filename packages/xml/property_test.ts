@@ -117,3 +117,29 @@ Deno.test("canonicalAddress() agrees with RFC 5952 on generated IPv6 addresses",
     { numRuns: 1000 },
   );
 });
+
+Deno.test("format() rewrites interfaces in place across several <devices> elements", () => {
+  const text = `<domain type='kvm'>
+  <devices>
+    <interface type="user"><backend type="passt"/></interface>
+    <interface type='network'><source network='default'/></interface>
+  </devices>
+  <devices><interface type='user'><mac address='52:54:00:AA:BB:CC'/></interface></devices>
+</domain>
+`;
+  assert.equal(
+    format(parse(text)),
+    `<domain type='kvm'>
+  <devices>
+    <interface type='user'>
+      <backend type='passt'/>
+    </interface>
+    <interface type='network'><source network='default'/></interface>
+  </devices>
+  <devices><interface type='user'>
+  <mac address='52:54:00:aa:bb:cc'/>
+</interface></devices>
+</domain>
+`,
+  );
+});
