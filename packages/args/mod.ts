@@ -42,6 +42,7 @@
 export * from "./build_argv.ts";
 export * from "./qemu.ts";
 export * from "./paths.ts";
+export * from "./state_dir.ts";
 export * from "./parse_argv.ts";
 export * from "./shell_quote.ts";
 // The @passtkit/xml model types this package's functions take and return.

@@ -10,12 +10,14 @@ import {
   buildDomainCommands,
   type BuildOptions,
   defaultStateDir,
+  ensureStateDir,
   type QemuReconnect,
   shellQuote,
 } from "@passtkit/args";
 import {
   type Command,
   type CommandContext,
+  describeError,
   InputOutputError,
   jsonLine,
   UsageError,
@@ -86,6 +88,7 @@ async function run(
   }
   const options = buildOptions(values);
   const json = values.json === true;
+  let prepared = values["no-mkdir"] === true;
   let code = 0;
   for (const file of positionals) {
     let loaded;
@@ -121,6 +124,25 @@ async function run(
       continue;
     }
     if (!json) printDiagnostics(io, name, result.diagnostics);
+    if (!prepared && result.commands.length > 0) {
+      // The printed command must run as pasted: passt creates neither the
+      // directory nor, as root, can it write to one only root may write.
+      prepared = true;
+      const stateDir = options.stateDir as string;
+      try {
+        const state = await ensureStateDir(stateDir);
+        if (state.created) io.err(`passtkit: created ${stateDir}\n`);
+        for (const warning of state.warnings) {
+          io.err(`passtkit: warning: ${warning}\n`);
+        }
+      } catch (error) {
+        io.err(
+          `passtkit: warning: cannot create ${stateDir}: ${
+            describeError(error)
+          }; passt needs it\n`,
+        );
+      }
+    }
     if (result.commands.length === 0 && !json) {
       io.err(`passtkit: ${name}: no interface uses the passt backend\n`);
     }
@@ -155,7 +177,9 @@ export const command: Command = {
     "would run, shell-quoted so that pasting it runs exactly that command (with\n" +
     "--qemu, the QEMU arguments that connect to it on the next line). The socket\n" +
     "and PID file go to DIR/<id>-<name>-<alias>.socket and ...-passt.pid; DIR\n" +
-    "defaults to /run/passtkit for root and $XDG_RUNTIME_DIR/passtkit otherwise.\n" +
+    "defaults to /run/passtkit for root and $XDG_RUNTIME_DIR/passtkit otherwise,\n" +
+    "and is created when missing (for root, owned by nobody, the user passt\n" +
+    "switches to) unless --no-mkdir is given.\n" +
     "The domain name defaults to the document's <name> (the file name for a bare\n" +
     "<interface>), the id to 1. An invalid file prints its problems and no\n" +
     "command. Exit status: 0 ok, 1 when any file is invalid, 2 for usage or I/O\n" +
@@ -190,6 +214,10 @@ export const command: Command = {
       type: "string",
       value: "PATH",
       help: "the passt program to run (default: passt from PATH)",
+    },
+    "no-mkdir": {
+      type: "boolean",
+      help: "do not create the state directory when it is missing",
     },
     "qemu-reconnect": {
       type: "string",

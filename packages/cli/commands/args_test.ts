@@ -57,6 +57,7 @@ const NO_SHMEM = new URL(
 
 Deno.test("args prints the seed's passt command, shell-quoted", async () => {
   const { code, out, err } = await args([
+    "--no-mkdir",
     "--state-dir",
     "/run/passtkit",
     "--domain-name",
@@ -76,7 +77,10 @@ Deno.test("args prints the seed's passt command, shell-quoted", async () => {
 });
 
 Deno.test("args names the domain after the file and defaults the state directory", async () => {
-  const { code, out } = await args([SEED]);
+  const { code, out } = await args([
+    "--no-mkdir",
+    SEED,
+  ]);
   assert.equal(code, 0);
   const expected = Deno.uid() === 0
     ? "/run/passtkit"
@@ -86,6 +90,7 @@ Deno.test("args names the domain after the file and defaults the state directory
 
 Deno.test("args --qemu adds the QEMU arguments, quoted", async () => {
   const { code, out } = await args([
+    "--no-mkdir",
     "--qemu",
     "--state-dir=/var/run/libvirt/qemu/passt",
     "--domain-id=-1",
@@ -106,6 +111,7 @@ Deno.test("args --qemu adds the QEMU arguments, quoted", async () => {
 
 Deno.test("args --json prints one JSON line per interface", async () => {
   const { code, out } = await args([
+    "--no-mkdir",
     "--json",
     "--state-dir",
     "/s",
@@ -154,14 +160,25 @@ Deno.test("args --json prints one JSON line per interface", async () => {
 });
 
 Deno.test("args exits 1 with the diagnostics and no command for an invalid file", async () => {
-  const text = await args(["--state-dir", "/s", NO_SHMEM]);
+  const text = await args([
+    "--no-mkdir",
+    "--state-dir",
+    "/s",
+    NO_SHMEM,
+  ]);
   assert.equal(text.code, 1);
   assert.equal(text.out, "");
   assert.match(
     text.err,
     /net-vhostuser-passt-no-shmem\.xml:\d+:\d+: error: 'interface' requires shared memory\n/,
   );
-  const json = await args(["--json", "--state-dir", "/s", NO_SHMEM]);
+  const json = await args([
+    "--no-mkdir",
+    "--json",
+    "--state-dir",
+    "/s",
+    NO_SHMEM,
+  ]);
   assert.equal(json.code, 1);
   const record = JSON.parse(json.out);
   assert.equal(record.file, NO_SHMEM);
@@ -171,7 +188,7 @@ Deno.test("args exits 1 with the diagnostics and no command for an invalid file"
 
 Deno.test("args reads standard input, and reports a malformed file", async () => {
   const ok = await args(
-    ["--state-dir", "/s", "-"],
+    ["--no-mkdir", "--state-dir", "/s", "-"],
     "<interface type='user'><mac address='52:54:00:00:00:01'/><backend type='passt'/></interface>",
   );
   assert.equal(ok.code, 0);
@@ -179,7 +196,12 @@ Deno.test("args reads standard input, and reports a malformed file", async () =>
     ok.out,
     "# <stdin> net0\npasst --one-off --socket /s/1-stdin-net0.socket --pid /s/1-stdin-net0-passt.pid\n",
   );
-  const bad = await args(["--state-dir", "/s", "-"], "<interface");
+  const bad = await args([
+    "--no-mkdir",
+    "--state-dir",
+    "/s",
+    "-",
+  ], "<interface");
   assert.equal(bad.code, 1);
   assert.match(bad.err, /^<stdin>:1:\d+: error: /);
 });
@@ -197,17 +219,38 @@ Deno.test("args refuses bad options and a missing file", async () => {
     assert.equal(code, 2, argv.join(" "));
     assert.match(err, message);
   }
-  const missing = await args(["--state-dir", "/s", "/no/such/file.xml"]);
+  const missing = await args([
+    "--no-mkdir",
+    "--state-dir",
+    "/s",
+    "/no/such/file.xml",
+  ]);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no such file/);
 });
 
 Deno.test("args reports a file without passt interfaces", async () => {
   const { code, out, err } = await args(
-    ["--state-dir", "/s", "-"],
+    ["--no-mkdir", "--state-dir", "/s", "-"],
     "<interface type='network'><source network='default'/></interface>",
   );
   assert.equal(code, 0);
   assert.equal(out, "");
   assert.match(err, /no interface uses the passt backend/);
+});
+
+Deno.test("args creates a missing state directory so that the printed command runs", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dir = `${root}/state`;
+    const { code, out, err } = await args(["--state-dir", dir, SEED]);
+    assert.equal(code, 0);
+    assert.match(out, new RegExp(`--socket ${dir}/1-seed-net0.socket`));
+    assert.match(err, new RegExp(`passtkit: created ${dir}\n`));
+    const info = await Deno.stat(dir);
+    assert.ok(info.isDirectory);
+    if (Deno.uid() === 0) assert.notEqual(info.uid, 0);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -103,7 +103,12 @@ Deno.test("import then args gives back the same passt command", async () => {
     await Deno.writeTextFile(file, imported.out);
     const { io, out } = capture();
     const code = await argsCommand.run({
-      values: { json: true, "state-dir": "/run/passtkit", "domain-name": "vm" },
+      values: {
+        json: true,
+        "state-dir": "/run/passtkit",
+        "domain-name": "vm",
+        "no-mkdir": true,
+      },
       positionals: [file],
       io,
     });
