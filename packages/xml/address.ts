@@ -29,6 +29,7 @@ export interface CanonicalAddress {
  * import { canonicalAddress } from "@passtkit/xml";
  * assert.deepEqual(canonicalAddress("2001:DB8:0:0::FEED"), { family: "ipv6", text: "2001:db8::feed" });
  * assert.deepEqual(canonicalAddress("10.0.0.1"), { family: "ipv4", text: "10.0.0.1" });
+ * assert.equal(canonicalAddress("::102:304")?.text, "::1.2.3.4");
  * assert.equal(canonicalAddress("localhost"), undefined);
  * ```
  */
@@ -38,11 +39,18 @@ export function canonicalAddress(text: string): CanonicalAddress | undefined {
   }
   if (text.includes("%") || !ipaddr.IPv6.isValid(text)) return undefined;
   const address = ipaddr.IPv6.parse(text);
+  const parts = address.parts;
+  const dotted = () =>
+    [parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff]
+      .join(".");
+  // glibc's inet_ntop, which libvirt uses, writes a dotted IPv4 tail for
+  // IPv4-mapped addresses and for ones whose first six groups are zero
+  // (but not `::` or `::1`, where the zero run is longer).
   if (address.isIPv4MappedAddress()) {
-    return {
-      family: "ipv6",
-      text: `::ffff:${address.toIPv4Address().toString()}`,
-    };
+    return { family: "ipv6", text: `::ffff:${dotted()}` };
+  }
+  if (parts.slice(0, 6).every((p) => p === 0) && parts[6] !== 0) {
+    return { family: "ipv6", text: `::${dotted()}` };
   }
   return { family: "ipv6", text: address.toRFC5952String() };
 }
