@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { passtUser, prepareStateDir, readPidFile } from "@passtkit/supervisor";
+import { assertPasst, needsPasst } from "../../../tests/_passt.ts";
+import {
+  listDir,
+  passtsMentioning,
+  tempRoot,
+} from "../../../tests/supervisor_helpers.ts";
+import { runCli } from "../run_cli.ts";
+import { COMMANDS } from "../commands.ts";
+import { type CommandIo, UsageError } from "../_command.ts";
+import { command } from "./stop.ts";
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `passtkit stop ARGS` with captured streams. */
+async function stop(argv: string[]): Promise<Captured> {
+  let out = "";
+  let err = "";
+  const io: CommandIo = {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    readStdin: () => Promise.resolve(""),
+    color: false,
+  };
+  if (COMMANDS.some((c) => c.name === "stop")) {
+    return { code: await runCli(["stop", ...argv], io), out, err };
+  }
+  // Until the command is listed in commands.ts, parse like the dispatcher.
+  const options = Object.fromEntries(
+    Object.entries(command.options).map((
+      [name, o],
+    ) => [name, { type: o.type }]),
+  );
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { code: await command.run({ values, positionals, io }), out, err };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return { code: 2, out, err: err + `passtkit: ${error.message}\n` };
+  }
+}
+
+/** Starts passt the libvirt way (daemonized, known by its PID file). */
+async function startDaemon(
+  passt: string,
+  dir: string,
+  name: string,
+): Promise<number> {
+  await prepareStateDir(dir, passtUser(undefined));
+  const { code, stderr } = await new Deno.Command(passt, {
+    args: ["-s", `${dir}/${name}.socket`, "-P", `${dir}/${name}.pid`],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const pid = await readPidFile(`${dir}/${name}.pid`);
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
+function killLeftovers(dir: string): void {
+  for (const pid of passtsMentioning(dir)) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+}
+
+Deno.test({
+  name:
+    "stop verifies, stops and cleans up an adopted passt; again it is already gone",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await tempRoot();
+    const dir = `${root.path}/vm`;
+    try {
+      const pid = await startDaemon(passt, dir, "net0");
+      const first = await stop(["--pidfile", `${dir}/net0.pid`]);
+      assert.equal(first.code, 0, first.err);
+      assert.equal(
+        first.out,
+        `stopped passt ${pid}; removed ${dir}/net0.pid, ${dir}/net0.socket\n`,
+      );
+      assert.deepEqual(listDir(dir), []);
+      assert.deepEqual(passtsMentioning(dir), []);
+      const again = await stop(["--pidfile", `${dir}/net0.pid`, "--json"]);
+      assert.equal(again.code, 0);
+      assert.deepEqual(JSON.parse(again.out), {
+        pidfile: `${dir}/net0.pid`,
+        pid: null,
+        outcome: "already-gone",
+        removed: [],
+      });
+    } finally {
+      killLeftovers(dir);
+    }
+  },
+});
+
+Deno.test({
+  name: "stop --json --socket removes the given socket",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await tempRoot();
+    const dir = `${root.path}/vm`;
+    try {
+      const pid = await startDaemon(passt, dir, "net1");
+      const { code, out } = await stop([
+        "--pidfile",
+        `${dir}/net1.pid`,
+        "--socket",
+        `${dir}/net1.socket`,
+        "--timeout",
+        "2",
+        "--json",
+      ]);
+      assert.equal(code, 0);
+      const result = JSON.parse(out);
+      assert.equal(result.pid, pid);
+      assert.equal(result.outcome, "terminated");
+      assert.deepEqual(result.removed.sort(), [
+        `${dir}/net1.pid`,
+        `${dir}/net1.socket`,
+      ]);
+    } finally {
+      killLeftovers(dir);
+    }
+  },
+});
+
+Deno.test("stop refuses a PID that is not passt, exit 1, signalling nothing", async () => {
+  await using root = await tempRoot();
+  await Deno.writeTextFile(`${root.path}/x.pid`, `${Deno.pid}\n`);
+  const { code, err } = await stop(["--pidfile", `${root.path}/x.pid`]);
+  assert.equal(code, 1);
+  assert.match(
+    err,
+    new RegExp(
+      `^passtkit: stop: process ${Deno.pid} is not passt: .*; not signalling it\\n$`,
+    ),
+  );
+  assert.deepEqual(listDir(root.path), ["x.pid"]);
+});
+
+Deno.test("stop reports usage and I/O errors with exit 2", async () => {
+  await using root = await tempRoot();
+  assert.equal((await stop([])).code, 2);
+  assert.equal((await stop(["--pidfile", "a", "extra"])).code, 2);
+  assert.equal((await stop(["--pidfile", "a", "--timeout", "soon"])).code, 2);
+  await Deno.writeTextFile(`${root.path}/empty.pid`, "");
+  const empty = await stop(["--pidfile", `${root.path}/empty.pid`]);
+  assert.equal(empty.code, 2);
+  assert.match(empty.err, /does not hold a PID/);
+  const gone = await stop(["--pidfile", `${root.path}/none.pid`]);
+  assert.equal(gone.code, 0);
+  assert.equal(gone.out, "passt was already gone\n");
+});
