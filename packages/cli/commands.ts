@@ -39,4 +39,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "show the exact host-to-guest port map and its problems",
     load: async () => (await import("./commands/ports.ts")).command,
   },
+  {
+    name: "args",
+    summary: "print the passt command line libvirt would run, and QEMU's",
+    load: async () => (await import("./commands/args.ts")).command,
+  },
+  {
+    name: "import",
+    summary: "turn a passt command line into interface XML",
+    load: async () => (await import("./commands/import.ts")).command,
+  },
 ];
