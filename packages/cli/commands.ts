@@ -49,4 +49,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "turn a passt command line into interface XML",
     load: async () => (await import("./commands/import.ts")).command,
   },
+  {
+    name: "run",
+    summary: "start and supervise passt for every interface of a file",
+    load: async () => (await import("./commands/run.ts")).command,
+  },
+  {
+    name: "stop",
+    summary: "stop a passt started elsewhere, from its pidfile",
+    load: async () => (await import("./commands/stop.ts")).command,
+  },
 ];

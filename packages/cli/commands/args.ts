@@ -5,15 +5,12 @@
  * @module
  */
 
-import { resolve } from "node:path";
 import {
   buildDomainCommands,
-  type BuildOptions,
-  defaultStateDir,
   ensureStateDir,
-  type QemuReconnect,
   shellQuote,
 } from "@passtkit/args";
+import { buildOptions } from "../_build_options.ts";
 import {
   type Command,
   type CommandContext,
@@ -29,64 +26,13 @@ import {
   printDiagnostics,
 } from "../_document.ts";
 
-const RECONNECT: readonly QemuReconnect[] = [
-  "reconnect-ms",
-  "reconnect",
-  "none",
-];
-
-function stringOption(
-  values: CommandContext["values"],
-  name: string,
-): string | undefined {
-  const value = values[name];
-  return typeof value === "string" ? value : undefined;
-}
-
-function buildOptions(values: CommandContext["values"]): BuildOptions {
-  const stateDir = stringOption(values, "state-dir");
-  const domainId = stringOption(values, "domain-id");
-  const domainName = stringOption(values, "domain-name");
-  const passt = stringOption(values, "passt");
-  const reconnect = stringOption(values, "qemu-reconnect");
-  if (domainId !== undefined && !/^-?[0-9]{1,9}$/.test(domainId)) {
-    throw new UsageError(
-      `args: --domain-id takes an integer, got '${domainId}'`,
-    );
-  }
-  if (domainName === "") {
-    throw new UsageError("args: --domain-name cannot be empty");
-  }
-  if (passt === "") throw new UsageError("args: --passt cannot be empty");
-  if (
-    reconnect !== undefined &&
-    !RECONNECT.includes(reconnect as QemuReconnect)
-  ) {
-    throw new UsageError(
-      `args: --qemu-reconnect takes ${
-        RECONNECT.map((r) => `'${r}'`).join(", ")
-      }, got '${reconnect}'`,
-    );
-  }
-  return {
-    // A relative directory is taken from the current one, as a shell user expects.
-    stateDir: stateDir === undefined ? defaultStateDir() : resolve(stateDir),
-    ...(domainId !== undefined ? { domainId: Number(domainId) } : {}),
-    ...(domainName !== undefined ? { domainName } : {}),
-    ...(passt !== undefined ? { passt } : {}),
-    ...(reconnect !== undefined
-      ? { qemuReconnect: reconnect as QemuReconnect }
-      : {}),
-  };
-}
-
 async function run(
   { values, positionals, io }: CommandContext,
 ): Promise<number> {
   if (positionals.length === 0) {
     throw new UsageError("args: no FILE given; see 'passtkit args --help'");
   }
-  const options = buildOptions(values);
+  const options = buildOptions(values, "args");
   const json = values.json === true;
   let prepared = values["no-mkdir"] === true;
   let code = 0;
