@@ -92,6 +92,6 @@ Deno.test({
     await guest[Symbol.asyncDispose]();
     await process.stop();
     assert.deepEqual(listDir(stateDir), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
   },
 });

@@ -44,21 +44,15 @@ function parentOf(pid: string): number | undefined {
   }
 }
 
-/** PIDs of live processes whose program is passt and whose parent is `parent`. */
-export function passtChildren(parent: number = Deno.pid): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name) || parentOf(entry.name) !== parent) continue;
-    try {
-      const exe = Deno.readLinkSync(`/proc/${entry.name}/exe`);
-      if (/\/passt(\.avx2)?( \(deleted\))?$/.test(exe)) {
-        pids.push(Number(entry.name));
-      }
-    } catch {
-      // gone
-    }
-  }
-  return pids;
+/**
+ * PIDs of our live passt children whose command line mentions `dir` (test
+ * files may run in parallel inside one process, so the parent alone does not
+ * tell which test started a passt).
+ */
+export function passtChildren(dir: string): number[] {
+  return passtsMentioning(dir).filter((pid) =>
+    parentOf(String(pid)) === Deno.pid
+  );
 }
 
 /** PIDs of every live passt on the machine whose command line mentions `text`. */

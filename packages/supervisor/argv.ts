@@ -265,7 +265,7 @@ export function normalizeArgv(
 
   const name = options.name ?? "passt";
   const fd = last("fd");
-  let socketValue = last("socket")?.value ?? last("socket-path")?.value;
+  const socketValue = last("socket")?.value ?? last("socket-path")?.value;
   let socketPath = socketValue === undefined ? undefined : resolve(socketValue);
   if (socketPath === undefined && fd === undefined) {
     if (options.stateDir === undefined) {
@@ -274,7 +274,6 @@ export function normalizeArgv(
       );
     }
     socketPath = join(resolve(options.stateDir), `${name}.socket`);
-    socketValue = socketPath;
     out.push("--socket", socketPath);
   }
   if (

@@ -39,7 +39,7 @@ Deno.test({
       assert.ok(group.members.every((m) => m.state === "ready"));
       assert.equal(group.get("net1")?.socketPath, `${stateDir}/net1.socket`);
       assert.deepEqual(
-        passtChildren().sort(),
+        passtChildren(root.path).sort(),
         group.members.map((m) => m.pid).sort(),
       );
     } finally {
@@ -47,7 +47,7 @@ Deno.test({
     }
     assert.equal(await group.stopped, "stop");
     assert.deepEqual(listDir(stateDir), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
     const events = [];
     for await (const event of group.events()) {
       events.push(`${event.name}:${event.type}`);
@@ -88,7 +88,7 @@ Deno.test({
       },
     );
     assert.deepEqual(listDir(stateDir), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
   },
 });
 
@@ -129,6 +129,6 @@ Deno.test({
     controller.abort();
     await assert.rejects(starting, InterruptedError);
     assert.deepEqual(listDir(stateDir), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
   },
 });

@@ -52,7 +52,7 @@ Deno.test({
       const info = Deno.statSync(stateDir);
       assert.equal(info.mode! & 0o777, 0o700);
       if (Deno.uid() === 0) assert.equal(info.uid, process.user.uid);
-      assert.deepEqual(passtChildren(), [process.pid]);
+      assert.deepEqual(passtChildren(root.path), [process.pid]);
       assert.match(process.output(), /UNIX domain socket bound at/);
       assert.doesNotMatch(process.output(), /to syslog/);
     } finally {
@@ -61,7 +61,7 @@ Deno.test({
     assert.equal(process.state, "stopped");
     assert.equal(process.pid, undefined);
     assert.deepEqual(listDir(stateDir), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
     await process.stop(); // again: not an error
     const types = [];
     for await (const event of process.events()) types.push(event.type);
@@ -98,7 +98,7 @@ Deno.test({
     void error;
     void listener;
     assert.deepEqual(listDir(root.path + "/s"), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
   },
 });
 
@@ -162,7 +162,7 @@ Deno.test({
       );
     }
     assert.deepEqual(listDir(pidDir), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
   },
 });
 
@@ -268,7 +268,7 @@ Deno.test({
     assert.equal(events[2]!.code, null);
     assert.equal(events[3]!.delayMs, 50);
     assert.ok(isListening(process.socketPath!));
-    assert.deepEqual(passtChildren(), [process.pid]);
+    assert.deepEqual(passtChildren(root.path), [process.pid]);
 
     Deno.kill(process.pid!, "SIGTERM"); // passt exits 0: not a failure
     const last = await process.finished;
@@ -304,7 +304,7 @@ Deno.test({
     for await (const event of process.events()) types.push(event.type);
     assert.equal(types.filter((t) => t === "restarting").length, 2);
     assert.deepEqual(listDir(`${root.path}/s`), []);
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
   },
 });
 
@@ -323,7 +323,7 @@ Deno.test({
     while (process.state !== "restarting") await sleep(5);
     await process.stop();
     assert.equal(process.state, "stopped");
-    assert.deepEqual(passtChildren(), []);
+    assert.deepEqual(passtChildren(root.path), []);
     assert.deepEqual(listDir(`${root.path}/s`), []);
   },
 });
