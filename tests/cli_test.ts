@@ -45,7 +45,7 @@ Deno.test("passtkit --version prints the workspace version", async () => {
 
 Deno.test("every command has help with a usage line, its options and an example", async () => {
   const { stdout: main } = await passtkit(["--help"]);
-  const names = [...main.matchAll(/^  ([a-z]+)  /gm)].map((m) => m[1]!);
+  const names = [...main.matchAll(/^ {2}([a-z]+) {2}/gm)].map((m) => m[1]!);
   assert.ok(names.length >= 4);
   for (const name of names) {
     const viaFlag = await passtkit([name, "--help"]);
@@ -53,7 +53,7 @@ Deno.test("every command has help with a usage line, its options and an example"
     assert.equal(viaFlag.code, 0, name);
     assert.equal(viaHelp.stdout, viaFlag.stdout, name);
     assert.match(viaFlag.stdout, new RegExp(`^Usage: passtkit ${name}`), name);
-    assert.match(viaFlag.stdout, /^Options:\n(  .+\n)+/m, name);
+    assert.match(viaFlag.stdout, /^Options:\n( {2}.+\n)+/m, name);
     assert.match(viaFlag.stdout, /-h, --help/, name);
     assert.match(
       viaFlag.stdout,
@@ -157,7 +157,7 @@ Deno.test("format: canonical XML of stdin on stdout, and formatting it again cha
   const seed = await Deno.readTextFile(SEED);
   const once = await passtkit(["format", "-"], { stdin: seed });
   assert.equal(once.code, 0);
-  assert.match(once.stdout, /^  <source dev='eth0'\/>$/m);
+  assert.match(once.stdout, /^ {2}<source dev='eth0'\/>$/m);
   assert.doesNotMatch(once.stdout, /upstream/);
   const twice = await passtkit(["format", "-"], { stdin: once.stdout });
   assert.equal(twice.stdout, once.stdout);
