@@ -26,6 +26,8 @@ export interface CliOptions {
   readonly cwd?: string;
   /** Extra environment variables. */
   readonly env?: Record<string, string>;
+  /** SIGTERM the command after this many milliseconds (a hang guard). */
+  readonly timeoutMs?: number;
 }
 
 /** Runs `deno run -A packages/cli/main.ts ...args` and collects its output. */
@@ -46,7 +48,16 @@ export async function passtkit(
     await writer.write(new TextEncoder().encode(options.stdin));
     await writer.close();
   }
-  const { code, stdout, stderr } = await child.output();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+  }, options.timeoutMs ?? 60_000);
+  const { code, stdout, stderr } = await child.output().finally(() =>
+    clearTimeout(timer)
+  );
   const decoder = new TextDecoder();
   return {
     code,
