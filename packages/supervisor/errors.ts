@@ -5,6 +5,8 @@
  * @module
  */
 
+import { describeMissing, OPTION_SINCE } from "./_since.ts";
+
 /**
  * Base class of every error the supervisor throws on purpose.
  *
@@ -51,6 +53,44 @@ export class ArgvError extends SupervisorError {
   }
 }
 
+/**
+ * The argv uses options the installed passt does not have (found with
+ * {@linkcode unsupportedOptions}), so it was not started. The message names
+ * the release that added each option, when known (spec/passt.md §1.2).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ArgvError, UnsupportedOptionError } from "@passtkit/supervisor";
+ * const error = new UnsupportedOptionError(["--vhost-user"]);
+ * assert.equal(
+ *   error.message,
+ *   "this passt does not support --vhost-user (added in passt 2024_12_11); install a newer passt",
+ * );
+ * assert.ok(error instanceof ArgvError);
+ * ```
+ */
+export class UnsupportedOptionError extends ArgvError {
+  /** The options, as written in the argv (`--vhost-user`, `-H`). */
+  readonly options: readonly string[];
+
+  /**
+   * Creates the error.
+   *
+   * @param options The options the passt lacks, as written in the argv.
+   */
+  constructor(options: readonly string[]) {
+    const known = options.some((o) => OPTION_SINCE[o] !== undefined);
+    super(
+      `this passt does not support ${describeMissing(options)}${
+        known ? "; install a newer passt" : ""
+      }`,
+    );
+    this.name = "UnsupportedOptionError";
+    this.options = options;
+  }
+}
+
 /** Fields of a {@linkcode PasstStartError}. */
 export interface PasstStartErrorInit {
   /** passt's exit code, or `null` when a signal ended it. */
@@ -64,9 +104,11 @@ export interface PasstStartErrorInit {
 }
 
 /**
- * passt exited before it was ready. The message carries passt's own last
- * line, e.g. `passt exited with code 1 before it was ready: Failed to bind
- * any port for '-t 127.0.0.1/40050', exiting`.
+ * passt exited before it was ready. The message carries the line of passt's
+ * output that says why (the first line stating a failure, not the usage text
+ * that may follow it), e.g. `passt exited with code 1 before it was ready:
+ * Failed to bind any port for '-t 127.0.0.1/40050', exiting`. For an option
+ * this passt does not know, it names the release that added it.
  *
  * @example
  * ```ts
@@ -83,6 +125,22 @@ export interface PasstStartErrorInit {
  *   "passt exited with code 1 before it was ready: Failed to bind any port for '-t 127.0.0.1/40050', exiting",
  * );
  * ```
+ *
+ * @example An option the 2023 passt lacks: getopt's line, not the usage text after it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PasstStartError } from "@passtkit/supervisor";
+ * const error = new PasstStartError({
+ *   exitCode: 1,
+ *   signal: null,
+ *   stderr: "passt: unrecognized option '--vhost-user'\nUsage: passt [OPTION]...\n    default: none\n",
+ *   argv: ["passt", "-f", "--vhost-user"],
+ * });
+ * assert.equal(
+ *   error.reason,
+ *   "unrecognized option '--vhost-user' (added in passt 2024_12_11; install a newer passt)",
+ * );
+ * ```
  */
 export class PasstStartError extends SupervisorError {
   /** passt's exit code, or `null` when a signal ended it. */
@@ -93,6 +151,8 @@ export class PasstStartError extends SupervisorError {
   readonly stderr: string;
   /** The argv that was run, program first. */
   readonly argv: readonly string[];
+  /** The line of `stderr` that says why passt failed, or `""`. */
+  readonly reason: string;
 
   /**
    * Creates the error from passt's exit status and output.
@@ -103,9 +163,10 @@ export class PasstStartError extends SupervisorError {
     const how = init.signal !== null
       ? `was killed by ${init.signal}`
       : `exited with code ${init.exitCode}`;
-    const last = lastLine(init.stderr);
-    super(`passt ${how} before it was ready${last ? `: ${last}` : ""}`);
+    const reason = failureReason(init.stderr);
+    super(`passt ${how} before it was ready${reason ? `: ${reason}` : ""}`);
     this.name = "PasstStartError";
+    this.reason = reason;
     this.exitCode = init.exitCode;
     this.signal = init.signal;
     this.stderr = init.stderr;
@@ -331,6 +392,58 @@ export class GroupStartError extends SupervisorError {
 function lastLine(text: string): string {
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
   return lines.at(-1) ?? "";
+}
+
+/** glibc's getopt messages, prefixed by the program name (`passt: `). */
+const GETOPT =
+  /^\S+: ((?:unrecognized|invalid) option\b.*|option requires an argument\b.*|option '[^']*' (?:doesn't allow|requires) an argument.*|option '[^']*' is ambiguous.*)$/;
+
+/**
+ * Lines passt prints when it gives up (spec/passt.md §1.1, §2.3, §3.4, §3.7
+ * and the probe results), 2023 and newest.
+ */
+const FAILURE = [
+  /^(?:Failed|Invalid|Multiple|Can't|Cannot|Couldn't|Unable|Bad|Overlapping|Extra non-option|PID file open|Listen failed|All listens failed)\b/,
+  /conflicts? with|conflict:|already in use|mutually exclusive|only allowed for|for pasta mode only|No such device|too (?:long|large)|not enabled|unsupported|cannot be specified together/,
+];
+
+/** Lines that look like failures but are warnings passt goes on after. */
+const WARNING = [
+  /^Failed to send \d+ bytes to syslog$/, // spec/passt.md §3.6
+  /^Can't run AVX2 build/,
+  /^Couldn't get any nameserver address/,
+  /^Can't bind socket for (?:TCP|UDP) port \d+ to .*, closing$/,
+];
+
+/**
+ * The line of passt's output that says why it failed: the first line that
+ * states a failure (getopt's complaint, `Failed to …`, `Invalid …`, …),
+ * else the last line before any usage text, else the last line.
+ */
+function failureReason(text: string): string {
+  const all = text.split("\n");
+  const usage = all.findIndex((l) => /^Usage: /.test(l));
+  const lines = (usage < 0 ? all : all.slice(0, usage))
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !WARNING.some((w) => w.test(l)));
+  for (const line of lines) {
+    const getopt = GETOPT.exec(line);
+    if (getopt) return withSince(getopt[1]!);
+    if (FAILURE.some((f) => f.test(line))) return line;
+  }
+  return lines.at(-1) ?? lastLine(text);
+}
+
+/** Adds the release that brought an option getopt did not know. */
+function withSince(message: string): string {
+  const m = /^unrecognized option '(--[^'=]+)/.exec(message) ??
+    /^invalid option -- '(.)'/.exec(message);
+  if (!m) return message;
+  const option = m[1]!.startsWith("--") ? m[1]! : `-${m[1]}`;
+  const since = OPTION_SINCE[option];
+  return since === undefined
+    ? message
+    : `${message} (added in passt ${since}; install a newer passt)`;
 }
 
 /**

@@ -39,6 +39,7 @@
 
 export * from "./errors.ts";
 export * from "./argv.ts";
+export * from "./features.ts";
 export * from "./restart.ts";
 export * from "./events.ts";
 export * from "./state_dir.ts";

@@ -8,15 +8,22 @@ import {
 } from "../../tests/supervisor_helpers.ts";
 import {
   InUseError,
+  passtFeatures,
   PasstProcess,
   PasstStartError,
   ReadinessTimeoutError,
   SocketNotListeningError,
   StateDirError,
   type SupervisorEvent,
+  unsupportedOptions,
 } from "./mod.ts";
 
 // Ports of this file: 41000-41099 (test files run in parallel).
+
+/** Test options for tests that need passt and root (a visible skip otherwise). */
+function rootAndPasst(): { ignore: boolean } {
+  return { ignore: Deno.uid() !== 0 || needsPasst().ignore };
+}
 
 function isListening(path: string): boolean {
   return Deno.readTextFileSync("/proc/net/unix").split("\n").some((line) =>
@@ -104,6 +111,48 @@ Deno.test({
 
 Deno.test({
   name:
+    "PasstProcess.start() names an option passt does not know, not its usage text",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await tempRoot();
+    const features = await passtFeatures(passt);
+    const unknown = ["--no-such-option"];
+    if (unsupportedOptions(["--vhost-user"], features).length > 0) {
+      unknown.push("--vhost-user"); // the 2023 passt
+    }
+    for (const option of unknown) {
+      await assert.rejects(
+        PasstProcess.start([passt, option], { stateDir: root.path + "/s" }),
+        (e: unknown) => {
+          assert.ok(e instanceof PasstStartError);
+          assert.equal(e.exitCode, 1);
+          assert.match(
+            e.message,
+            new RegExp(
+              `^passt exited with code 1 before it was ready: unrecognized option '${option}'`,
+            ),
+          );
+          assert.match(e.stderr, /Usage: /, "the full output is kept");
+          return true;
+        },
+      );
+    }
+    if (unknown.includes("--vhost-user")) {
+      await assert.rejects(
+        PasstProcess.start([passt, "--vhost-user"], {
+          stateDir: root.path + "/s",
+        }),
+        /unrecognized option '--vhost-user' \(added in passt 2024_12_11; install a newer passt\)$/,
+      );
+    }
+    assert.deepEqual(listDir(root.path + "/s"), []);
+    assert.deepEqual(passtChildren(root.path), []);
+  },
+});
+
+Deno.test({
+  name:
     "PasstProcess.start() times out on a program that never writes its PID file, and kills it",
   fn: async () => {
     await using root = await tempRoot();
@@ -134,10 +183,9 @@ Deno.test({
 Deno.test({
   name:
     "PasstProcess.start() notices a 2023 passt that runs without a listening socket",
-  ...needsPasst(),
+  ...rootAndPasst(), // needs passt to drop to nobody
   fn: async () => {
     const passt = assertPasst();
-    if (Deno.uid() !== 0) return; // needs passt to drop to nobody
     await using root = await tempRoot();
     // The PID file's directory is nobody's, the socket's is root's 0755:
     // the 2023 passt cannot bind there and says nothing (spec/passt.md §3.4).
@@ -169,9 +217,8 @@ Deno.test({
 Deno.test({
   name:
     "PasstProcess.start() refuses a state directory passt's user cannot write",
-  ...needsPasst(),
+  ...rootAndPasst(),
   fn: async () => {
-    if (Deno.uid() !== 0) return;
     await using root = await tempRoot();
     await assert.rejects(
       PasstProcess.start(["passt"], { stateDir: root.path }), // root's, 0755
@@ -191,10 +238,9 @@ Deno.test({
 
 Deno.test({
   name: "PasstProcess.start() with --runas 0 uses a root-owned directory",
-  ...needsPasst(),
+  ...rootAndPasst(),
   fn: async () => {
     const passt = assertPasst();
-    if (Deno.uid() !== 0) return;
     await using root = await tempRoot();
     await using process = await PasstProcess.start([passt, "--runas", "0"], {
       stateDir: `${root.path}/s`,
