@@ -7,7 +7,7 @@
 
 import type { PortForward, PortRange } from "./types.ts";
 import type { PasstTargetOptions } from "./target.ts";
-import { addressesOverlap } from "./_address.ts";
+import { addressesOverlap, addressKey } from "./_address.ts";
 import { mergeIntervals, type Piece, subtractIntervals } from "./_intervals.ts";
 import { findOverlaps } from "./_overlap.ts";
 import {
@@ -285,20 +285,203 @@ export function checkForwards(
 
   const groups = options?.groups;
   const groupOf = (f: number) => groups?.[f];
-  forwards.forEach((b, fb) => {
-    for (let fa = 0; fa < fb; fa++) {
-      const a = forwards[fa] as PortForward;
-      if (a.proto !== b.proto) continue;
-      const sameGroup = groupOf(fa) === groupOf(fb);
-      const problem = sameGroup
-        ? clashInInterface(a, fa, b, fb, pieces, target)
-        : clashAcrossInterfaces(a, fa, b, fb, pieces, groupOf(fa));
-      if (problem) problems.push(problem);
-    }
-  });
+  // Only pairs that may clash, in the order of a loop over every pair: by
+  // the later forward, then the earlier one.
+  for (const [fa, fb] of candidatePairs(forwards, pieces, groupOf, target)) {
+    const a = forwards[fa] as PortForward;
+    const b = forwards[fb] as PortForward;
+    if (a.proto !== b.proto) continue;
+    const sameGroup = groupOf(fa) === groupOf(fb);
+    const problem = sameGroup
+      ? clashInInterface(a, fa, b, fb, pieces, target)
+      : clashAcrossInterfaces(a, fa, b, fb, pieces, groupOf(fa));
+    if (problem) problems.push(problem);
+  }
   return problems.sort((x, y) =>
     x.forward - y.forward || (x.range ?? -1) - (y.range ?? -1)
   );
+}
+
+/** An interval of host ports of one forward, as the sweep sees it. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly forward: number;
+  /** Whether the span is part of a later forward's 2023 cover (see `clashInInterface`). */
+  readonly cover: boolean;
+  /** The classes of active spans this span joins. */
+  readonly joins: readonly string[];
+  /** The classes of active spans this span may clash with. */
+  readonly meets: readonly string[];
+}
+
+/**
+ * Calls `found` for every two spans that share a port where the one that
+ * starts later meets a class the other joined. Spans are visited by start;
+ * a class keeps the spans that have started, and drops one that ended once
+ * it is next looked at. Cost: the sort, plus one step per span that a class
+ * drops or `found` is called with.
+ */
+function sweep(
+  spans: Span[],
+  found: (earlier: Span, later: Span) => void,
+): void {
+  spans.sort((x, y) => x.start - y.start);
+  const active = new Map<string, Span[]>();
+  for (const span of spans) {
+    for (const key of span.meets) {
+      const list = active.get(key);
+      if (!list) continue;
+      for (let i = 0; i < list.length;) {
+        const other = list[i] as Span;
+        if (other.end < span.start) {
+          // Starts come in order, so it will never share a port again.
+          list[i] = list[list.length - 1] as Span;
+          list.pop();
+        } else {
+          found(other, span);
+          i++;
+        }
+      }
+    }
+    for (const key of span.joins) {
+      const list = active.get(key);
+      if (list) list.push(span);
+      else active.set(key, [span]);
+    }
+  }
+}
+
+/** A small number for each distinct value (as `Map` tells values apart). */
+function numbering<T>(): (value: T) => number {
+  const ids = new Map<T, number>();
+  return (value) => {
+    let id = ids.get(value);
+    if (id === undefined) ids.set(value, id = ids.size);
+    return id;
+  };
+}
+
+/**
+ * The pairs `[earlier, later]` of forwards that `clashInInterface` or
+ * `clashAcrossInterfaces` may report, sorted by `later`, then `earlier`: a
+ * superset of the pairs they do report, found by sweeping over the host
+ * ports instead of trying every pair: O(n log n) for n pieces, plus a step
+ * for each two pieces that share ports and may clash.
+ */
+function candidatePairs(
+  forwards: readonly PortForward[],
+  pieces: readonly Piece[][],
+  groupOf: (f: number) => string | number | undefined,
+  target: "2023" | "2026",
+): [number, number][] {
+  const count = forwards.length;
+  const keys = new Set<number>();
+  const add = (x: number, y: number) => {
+    if (x !== y) keys.add(Math.max(x, y) * count + Math.min(x, y));
+  };
+  const protoId = numbering<unknown>();
+  const groupId = numbering<unknown>();
+  // passt 2023: "all" clashes with every forward of its interface and protocol.
+  const buckets = new Map<string, number[]>();
+  const spans: Span[] = [];
+  forwards.forEach((forward, f) => {
+    const proto = protoId(forward.proto);
+    const bucket = JSON.stringify([proto, groupId(groupOf(f))]);
+    const address = addressKey(forward.address);
+    // Sockets on two different devices do not clash; no device meets all.
+    const dev = forward.dev || "";
+    const key = (...parts: (string | number)[]) =>
+      JSON.stringify([proto, ...parts]);
+
+    // Across interfaces: addresses that overlap and devices that do not
+    // keep the sockets apart. Pairs of one interface found here clash too.
+    const joins = [
+      key("x"),
+      key("xa", address),
+      key("xd", dev),
+      key("xad", address, dev),
+    ];
+    let meets = address === "*"
+      ? dev === "" ? [key("x")] : [key("xd", dev), key("xd", "")]
+      : dev === ""
+      ? [key("xa", address), key("xa", "*")]
+      : [
+        key("xad", address, dev),
+        key("xad", address, ""),
+        key("xad", "*", dev),
+        key("xad", "*", ""),
+      ];
+
+    if (target === "2023") {
+      const members = buckets.get(bucket);
+      if (members) members.push(f);
+      else buckets.set(bucket, [f]);
+      if (forward.ranges.length > 0) {
+        // The earlier forward's pieces against the later one's cover.
+        joins.push(key("e", bucket));
+        meets = [...meets, key("c", bucket)];
+        const cover = isExclusionOnly(forward)
+          ? (pieces[f] as Piece[]).map((p): [number, number] => [
+            p.start,
+            p.end,
+          ])
+          : mergeIntervals(
+            includePieces(forward).map((p) => [p.start, p.end]),
+          );
+        for (const [start, end] of cover) {
+          spans.push({
+            start,
+            end,
+            forward: f,
+            cover: true,
+            joins: [key("c", bucket)],
+            meets: [key("e", bucket)],
+          });
+        }
+      }
+    } else {
+      // passt 2026: the same port on overlapping addresses, any devices.
+      joins.push(key("s", bucket), key("sa", bucket, address));
+      meets = [
+        ...meets,
+        ...(address === "*"
+          ? [key("s", bucket)]
+          : [key("sa", bucket, address), key("sa", bucket, "*")]),
+      ];
+    }
+    for (const piece of pieces[f] as Piece[]) {
+      spans.push({
+        start: piece.start,
+        end: piece.end,
+        forward: f,
+        cover: false,
+        joins,
+        meets,
+      });
+    }
+  });
+
+  for (const members of buckets.values()) {
+    for (const f of members) {
+      if ((forwards[f] as PortForward).ranges.length > 0) continue;
+      for (const other of members) add(f, other);
+    }
+  }
+  sweep(spans, (earlier, later) => {
+    if (earlier.cover === later.cover) add(earlier.forward, later.forward);
+    else {
+      // Only a later forward's cover counts.
+      const [piece, cover] = later.cover ? [earlier, later] : [later, earlier];
+      if (piece.forward < cover.forward) add(piece.forward, cover.forward);
+    }
+  });
+
+  const sorted = Float64Array.from(keys).sort();
+  return Array.from(sorted, (k) => {
+    const later = Math.floor(k / count);
+    return [k - later * count, later];
+  });
 }
 
 function includePieces(forward: PortForward): Piece[] {
