@@ -222,7 +222,26 @@ Deno.test({
     await using root = await tempRoot();
     await assert.rejects(
       PasstProcess.start(["passt"], { stateDir: root.path }), // root's, 0755
-      (e: unknown) => e instanceof StateDirError && /nobody/.test(e.message),
+      (e: unknown) => {
+        assert.ok(e instanceof StateDirError);
+        assert.equal(
+          e.message,
+          `state directory '${root.path}' cannot be used: nobody, the user passt runs as, cannot write to it; ` +
+            `run 'chown nobody ${root.path}', or name a directory that does not exist yet (it is then created for nobody)`,
+        );
+        return true;
+      },
+    );
+    const readOnly = `${root.path}/ro`;
+    await Deno.mkdir(readOnly);
+    await Deno.chmod(readOnly, 0o555);
+    await assert.rejects(
+      PasstProcess.start(["passt"], { stateDir: readOnly }),
+      (e: unknown) =>
+        e instanceof StateDirError &&
+        e.message.endsWith(
+          `run 'chown nobody ${readOnly}' and 'chmod u+wx ${readOnly}', or name a directory that does not exist yet (it is then created for nobody)`,
+        ),
     );
     const hidden = await Deno.makeTempDir(); // 0700: nobody cannot reach inside
     try {

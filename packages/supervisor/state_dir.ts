@@ -118,6 +118,31 @@ function allowed(info: Deno.FileInfo, user: RunAsUser, bit: number): boolean {
   return (mode & bit) !== 0;
 }
 
+/** Quotes a path for a shell command line when it needs quoting. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text)
+    ? text
+    : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * How to make an existing directory writable for passt's user, in terms of
+ * the directory (the CLI has no `--runas`; library callers may also add
+ * `--runas` to passt's argv, see the README).
+ */
+function writeFix(path: string, info: Deno.FileInfo, user: RunAsUser): string {
+  const dir = shellWord(path);
+  const ownerBits = ((info.mode ?? 0) >> 6) & 0o3;
+  const chmod = ownerBits === 0o3 ? "" : ` and 'chmod u+wx ${dir}'`;
+  if (Deno.uid() !== 0) {
+    return info.uid === user.uid
+      ? `run 'chmod u+wx ${dir}'`
+      : "name a directory of your own, or one that does not exist yet";
+  }
+  const owner = user.label.startsWith("uid ") ? String(user.uid) : user.label;
+  return `run 'chown ${owner} ${dir}'${chmod}, or name a directory that does not exist yet (it is then created for ${user.label})`;
+}
+
 /**
  * Makes sure `dir` exists and passt's user can use it. A missing directory
  * is created with mode 0700 and, when we are root, given to passt's user, so
@@ -189,8 +214,9 @@ export async function prepareStateDir(
   if (!allowed(info, user, 2) || !allowed(info, user, 1)) {
     throw new StateDirError(
       path,
-      `${user.label}, the user passt runs as, cannot write to it ` +
-        `(give it to ${user.label}, or pass --runas)`,
+      `${user.label}, the user passt runs as, cannot write to it; ${
+        writeFix(path, info, user)
+      }`,
     );
   }
   for (let p = dirname(path);; p = dirname(p)) {
