@@ -143,15 +143,24 @@ export interface StopPidFileOptions {
   readonly graceMs?: number;
 }
 
+/**
+ * How {@linkcode stopPidFile} ended: `terminated` (exited after SIGTERM),
+ * `killed` (needed SIGKILL), `already-gone` (the file names a process that
+ * has exited; the file was removed), or `no-pidfile` (there is no file at
+ * that path, so there was nothing to stop).
+ */
+export type StopPidFileOutcome =
+  | "terminated"
+  | "killed"
+  | "already-gone"
+  | "no-pidfile";
+
 /** What {@linkcode stopPidFile} did. */
 export interface StopPidFileResult {
   /** The PID from the file, if it held one. */
   readonly pid: number | undefined;
-  /**
-   * `terminated` (exited after SIGTERM), `killed` (needed SIGKILL), or
-   * `already-gone` (no file, or no such process).
-   */
-  readonly outcome: "terminated" | "killed" | "already-gone";
+  /** How it ended; see {@linkcode StopPidFileOutcome}. */
+  readonly outcome: StopPidFileOutcome;
   /** The files that were removed. */
   readonly removed: readonly string[];
 }
@@ -160,17 +169,26 @@ export interface StopPidFileResult {
  * Stops the passt named by a PID file: verifies the PID is that passt,
  * sends SIGTERM, waits, sends SIGKILL after `graceMs`, then removes the PID
  * file and the socket (passt removes neither, spec/passt.md §3.2). A missing
- * file or a process already gone is not an error.
+ * file (`no-pidfile`) or a process already gone (`already-gone`) is not an
+ * error: what is gone needs no stopping.
  *
  * @param pidFile The PID file.
  * @param options The socket to remove and the grace time.
  * @returns What happened and which files were removed.
  * @throws {NotPasstError} When the PID belongs to something else (nothing is
  *   signalled or removed).
- * @throws {SupervisorError} When the file holds no PID, or the process
- *   survives SIGKILL.
- * @example
+ * @throws {SupervisorError} When the path is a directory or cannot be read,
+ *   the file holds no PID, or the process survives SIGKILL.
+ * @example A PID file that does not exist
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stopPidFile } from "@passtkit/supervisor";
+ * const result = await stopPidFile("/nonexistent/vm-net0.pid");
+ * assert.equal(result.outcome, "no-pidfile");
+ * ```
+ * @example Stop a passt libvirt started
  * ```ts ignore
+ * import { stopPidFile } from "@passtkit/supervisor";
  * const result = await stopPidFile("/run/libvirt/qemu/passt/vm-net0-passt.pid");
  * console.log(result.outcome); // "terminated"
  * ```
@@ -182,14 +200,25 @@ export async function stopPidFile(
   const removed: string[] = [];
   let text: string;
   try {
+    const info = await Deno.stat(pidFile);
+    if (info.isDirectory) {
+      throw new SupervisorError(`'${pidFile}' is a directory, not a PID file`);
+    }
+    if (!info.isFile) {
+      throw new SupervisorError(`'${pidFile}' is not a regular file`);
+    }
     text = await Deno.readTextFile(pidFile);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
+    if (error instanceof SupervisorError) throw error;
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) {
       await removeStaleSocket(options.socketPath, removed);
-      return { pid: undefined, outcome: "already-gone", removed };
+      return { pid: undefined, outcome: "no-pidfile", removed };
     }
     throw new SupervisorError(
-      `cannot read PID file '${pidFile}': ${(error as Error).message}`,
+      `cannot read PID file '${pidFile}': ${ioReason(error)}`,
       { cause: error },
     );
   }
@@ -212,6 +241,14 @@ export async function stopPidFile(
   const adopted = new AdoptedPasst(identity, options.socketPath);
   const outcome = await adopted.stop({ graceMs: options.graceMs });
   return { pid, outcome, removed: [...removed, ...adopted.removed] };
+}
+
+/** A Deno I/O error in a few words, without "(os error N)" and the path. */
+function ioReason(error: unknown): string {
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(os error \d+\).*$/s, "");
 }
 
 async function removeStaleSocket(

@@ -13,6 +13,7 @@ import {
   prepareStateDir,
   readPidFile,
   stopPidFile,
+  SupervisorError,
 } from "./mod.ts";
 
 /** Starts passt the libvirt way: daemonized, known only by its PID file. */
@@ -135,14 +136,19 @@ Deno.test({
   },
 });
 
-Deno.test("stopPidFile() treats a missing file or a dead PID as already gone", async () => {
+Deno.test("stopPidFile() tells a missing PID file from a dead PID, and neither is an error", async () => {
   await using root = await tempRoot();
   const missing = await stopPidFile(`${root.path}/none.pid`);
   assert.deepEqual(missing, {
     pid: undefined,
-    outcome: "already-gone",
+    outcome: "no-pidfile",
     removed: [],
   });
+  await Deno.writeTextFile(`${root.path}/file`, "");
+  assert.equal(
+    (await stopPidFile(`${root.path}/file/x.pid`)).outcome,
+    "no-pidfile",
+  );
   await Deno.writeTextFile(`${root.path}/dead.pid`, "999999999\n");
   const dead = await stopPidFile(`${root.path}/dead.pid`);
   assert.equal(dead.outcome, "already-gone");
@@ -152,4 +158,37 @@ Deno.test("stopPidFile() treats a missing file or a dead PID as already gone", a
     stopPidFile(`${root.path}/empty.pid`),
     /does not hold a PID/,
   );
+});
+
+Deno.test("stopPidFile() refuses a directory or an unreadable file in one line", async () => {
+  await using root = await tempRoot();
+  await assert.rejects(
+    stopPidFile(root.path),
+    (e: unknown) =>
+      e instanceof SupervisorError &&
+      e.message === `'${root.path}' is a directory, not a PID file`,
+  );
+  await assert.rejects(
+    stopPidFile("/dev/null"),
+    (e: unknown) =>
+      e instanceof SupervisorError &&
+      e.message === "'/dev/null' is not a regular file",
+  );
+});
+
+Deno.test({
+  name: "stopPidFile() names a PID file it may not read",
+  ignore: Deno.uid() === 0, // root reads any file
+  fn: async () => {
+    await using root = await tempRoot();
+    const pidFile = `${root.path}/secret.pid`;
+    await Deno.writeTextFile(pidFile, "1\n", { mode: 0o000 });
+    await Deno.chmod(pidFile, 0o000);
+    await assert.rejects(
+      stopPidFile(pidFile),
+      (e: unknown) =>
+        e instanceof SupervisorError &&
+        e.message === `cannot read PID file '${pidFile}': permission denied`,
+    );
+  },
 });
