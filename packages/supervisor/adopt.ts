@@ -297,6 +297,7 @@ export interface AdoptedStopOptions {
  * @throws {SupervisorError} When the PID file is missing or holds no PID.
  * @example
  * ```ts ignore
+ * import { adoptPasst } from "@passtkit/supervisor";
  * await using passt = await adoptPasst("/run/libvirt/qemu/passt/vm-net0-passt.pid");
  * await passt.exited; // resolves when it ends
  * ```
@@ -324,6 +325,7 @@ export async function adoptPasst(
  *
  * @example
  * ```ts ignore
+ * import { adoptPasst } from "@passtkit/supervisor";
  * const passt = await adoptPasst("/run/passt/vm-net0.pid");
  * console.log(passt.pid, passt.socketPath);
  * await passt.stop();

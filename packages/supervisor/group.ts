@@ -66,6 +66,7 @@ const SIGNALS = ["SIGINT", "SIGTERM"] as const;
  *   during the start (everything is stopped first).
  * @example
  * ```ts ignore
+ * import { startGroup } from "@passtkit/supervisor";
  * await using group = await startGroup(
  *   [
  *     { name: "net0", argv: ["passt", "-t", "127.0.0.1/40022:22"] },
@@ -117,7 +118,11 @@ export async function startGroup(
  *
  * @example
  * ```ts ignore
- * const group = await startGroup(members, { stateDir });
+ * import { startGroup } from "@passtkit/supervisor";
+ * const group = await startGroup(
+ *   [{ name: "net0", argv: ["passt", "-t", "127.0.0.1/40022:22"] }],
+ *   { stateDir: "/run/passtkit/vm1" },
+ * );
  * for await (const event of group.events()) console.log(JSON.stringify(event));
  * ```
  */

@@ -161,6 +161,7 @@ function exitOf(status: Deno.CommandStatus): ExitInfo {
  *
  * @example
  * ```ts ignore
+ * import { PasstProcess } from "@passtkit/supervisor";
  * await using passt = await PasstProcess.start(
  *   ["passt", "--address", "192.168.221.122", "-t", "127.0.0.1/40022:22"],
  *   { stateDir: "/run/passtkit/vm1", name: "net0", restart: "on-failure" },
@@ -250,6 +251,7 @@ export class PasstProcess implements AsyncDisposable {
    *   not listen (it is stopped).
    * @example
    * ```ts ignore
+   * import { PasstProcess } from "@passtkit/supervisor";
    * await using passt = await PasstProcess.start(["-t", "127.0.0.1/40022:22"], {
    *   stateDir: "/run/passtkit",
    *   name: "vm1-net0",
@@ -307,6 +309,10 @@ export class PasstProcess implements AsyncDisposable {
    * @returns An async iterator of events.
    * @example
    * ```ts ignore
+   * import { PasstProcess } from "@passtkit/supervisor";
+   * await using passt = await PasstProcess.start(["-t", "127.0.0.1/40022:22"], {
+   *   stateDir: "/run/passtkit",
+   * });
    * for await (const event of passt.events()) console.log(event.type);
    * ```
    */

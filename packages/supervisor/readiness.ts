@@ -95,12 +95,17 @@ const LISTEN_GRACE_MS = 200;
  * @returns `{ ready: true, pid }`, or why it is not ready.
  * @example
  * ```ts ignore
+ * import { waitReady } from "@passtkit/supervisor";
+ * const child = new Deno.Command("passt", {
+ *   args: ["-f", "-s", "/run/passtkit/net0.socket", "-P", "/run/passtkit/net0.pid"],
+ * }).spawn();
  * const outcome = await waitReady({
  *   pidFile: "/run/passtkit/net0.pid",
  *   socketPath: "/run/passtkit/net0.socket",
  *   pid: child.pid,
  *   exited: child.status,
  * });
+ * console.log(outcome.ready);
  * ```
  */
 export async function waitReady(

@@ -157,6 +157,7 @@ function writeFix(path: string, info: Deno.FileInfo, user: RunAsUser): string {
  *   passt's user, or a directory above it is not searchable by that user.
  * @example
  * ```ts ignore
+ * import { passtUser, prepareStateDir } from "@passtkit/supervisor";
  * await prepareStateDir("/run/passtkit/vm1", passtUser(undefined));
  * ```
  */
