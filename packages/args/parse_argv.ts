@@ -23,7 +23,7 @@ export interface ParsePasstArgvOptions {
    * resulting XML is validated against (spec/passt.md §2): `"2026"` also
    * accepts libvirt's `%dev/` without an address.
    *
-   * @default {"2026"}
+   * @default {"2023"}
    */
   readonly target?: "2023" | "2026";
 }
@@ -298,7 +298,7 @@ export function parsePasstArgv(
   argv: readonly string[],
   options: ParsePasstArgvOptions = {},
 ): ParsedPasstArgv {
-  const target = options.target ?? "2026";
+  const target = options.target ?? "2023";
   const errors: ArgvError[] = [];
   const runtime: ArgvNote[] = [];
   const unsupported: ArgvNote[] = [];
