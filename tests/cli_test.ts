@@ -26,10 +26,11 @@ Deno.test("passtkit --help lists every command and exits 0", async () => {
   }
 });
 
-Deno.test("passtkit with no arguments prints help and exits 2", async () => {
-  const { code, stdout } = await passtkit([]);
+Deno.test("passtkit with no arguments prints help to stderr and exits 2", async () => {
+  const { code, stdout, stderr } = await passtkit([]);
   assert.equal(code, 2);
-  assert.match(stdout, /^Usage: passtkit COMMAND/m);
+  assert.equal(stdout, "");
+  assert.match(stderr, /^Usage: passtkit COMMAND/m);
 });
 
 Deno.test("passtkit --version prints the workspace version", async () => {
@@ -238,4 +239,339 @@ Deno.test("no stack trace reaches the user for any user mistake", async () => {
     const { stderr, stdout } = await passtkit(args, { stdin: "<x" });
     assert.doesNotMatch(stderr + stdout, /\n\s+at /, args.join(" "));
   }
+});
+
+Deno.test("option mistakes are told in passtkit's words", async () => {
+  const cases: [string[], string][] = [
+    [
+      ["validate", "--json=yes", SEED],
+      "passtkit: validate: option '--json' takes no value; see 'passtkit validate --help'\n",
+    ],
+    [
+      ["stop", "--pidfile"],
+      "passtkit: stop: option '--pidfile' needs a value (--pidfile FILE); see 'passtkit stop --help'\n",
+    ],
+    [
+      ["stop", "--pidfile", "--json"],
+      "passtkit: stop: option '--pidfile' needs a value (--pidfile FILE), not '--json' (write --pidfile=--json if that is the value); see 'passtkit stop --help'\n",
+    ],
+    [
+      ["args", "--domain-id", "-x", SEED],
+      "passtkit: args: option '--domain-id' needs a value (--domain-id N), not '-x' (write --domain-id=-x if that is the value); see 'passtkit args --help'\n",
+    ],
+  ];
+  for (const [args, expected] of cases) {
+    const { code, stdout, stderr } = await passtkit(args);
+    assert.equal(code, 2, args.join(" "));
+    assert.equal(stdout, "", args.join(" "));
+    assert.equal(stderr, expected);
+  }
+});
+
+Deno.test("args: a negative --domain-id, as libvirt's tests use, in both spellings", async () => {
+  for (const args of [["--domain-id", "-1"], ["--domain-id=-1"]]) {
+    const { code, stdout, stderr } = await passtkit([
+      "args",
+      "--no-mkdir",
+      "--state-dir",
+      "/run/pk",
+      ...args,
+      SEED,
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, / --socket \/run\/pk\/-1-seed-net0\.socket /);
+  }
+});
+
+Deno.test("args: a '/' in --domain-name is a usage error, not the file's", async () => {
+  const { code, stdout, stderr } = await passtkit([
+    "args",
+    "--domain-name",
+    "a b/c",
+    SEED,
+  ]);
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.equal(
+    stderr,
+    "passtkit: args: --domain-name cannot contain '/', got 'a b/c'\n",
+  );
+});
+
+Deno.test("explain --json: an invalid file is a JSON record with its diagnostics", async () => {
+  const { code, stdout, stderr } = await passtkit([
+    "explain",
+    "--json",
+    BROKEN,
+  ]);
+  assert.equal(code, 1);
+  assert.equal(stderr, "");
+  const record = JSON.parse(stdout);
+  assert.deepEqual(Object.keys(record), ["file", "diagnostics"]);
+  assert.equal(record.file, BROKEN);
+  assert.ok(
+    record.diagnostics.some((d: { message: string }) =>
+      d.message === "Only one IPv4 address per interface is allowed"
+    ),
+  );
+});
+
+Deno.test("--json: a file that cannot be read is a record too, and a line on stderr", async () => {
+  for (const command of ["validate", "explain", "ports", "args"]) {
+    const { code, stdout, stderr } = await passtkit([
+      command,
+      "--json",
+      "no/such.xml",
+    ]);
+    assert.equal(code, 2, command);
+    assert.deepEqual(JSON.parse(stdout), {
+      file: "no/such.xml",
+      error: "cannot read: no such file",
+    });
+    assert.equal(stderr, "passtkit: no/such.xml: cannot read: no such file\n");
+  }
+});
+
+Deno.test("explain/args --json: a file without interfaces prints no record, a note on stderr, exit 0", async () => {
+  const empty = "<domain><name>empty</name><devices/></domain>\n";
+  const explain = await passtkit(["explain", "--json", "-"], { stdin: empty });
+  assert.equal(explain.code, 0);
+  assert.equal(explain.stdout, "");
+  assert.equal(explain.stderr, "passtkit: <stdin>: no <interface> elements\n");
+  const args = await passtkit(["args", "--json", "--no-mkdir", "-"], {
+    stdin: empty,
+  });
+  assert.equal(args.code, 0);
+  assert.equal(args.stdout, "");
+  assert.equal(
+    args.stderr,
+    "passtkit: <stdin>: no interface uses the passt backend\n",
+  );
+});
+
+Deno.test("import --json: one record with the XML, the notes and the diagnostics", async () => {
+  const { code, stdout, stderr } = await passtkit([
+    "import",
+    "--json",
+    "--",
+    "passt",
+    "-f",
+    "-t",
+    "2022:22",
+    "-D",
+    "1.1.1.1",
+  ]);
+  assert.equal(code, 0);
+  assert.equal(stderr, "");
+  const record = JSON.parse(stdout);
+  assert.deepEqual(Object.keys(record), [
+    "xml",
+    "runtime",
+    "unsupported",
+    "errors",
+    "diagnostics",
+  ]);
+  assert.match(record.xml, /<range start='2022' to='22'\/>/);
+  assert.deepEqual(record.runtime.map((n: { option: string }) => n.option), [
+    "-f",
+  ]);
+  assert.deepEqual(record.unsupported[0], {
+    option: "-D",
+    value: "1.1.1.1",
+    reason: record.unsupported[0].reason,
+  });
+  assert.deepEqual(record.errors, []);
+  const bad = await passtkit(["import", "--json", "--", "passt", "-t", "x"]);
+  assert.equal(bad.code, 1);
+  const invalid = JSON.parse(bad.stdout);
+  assert.equal(invalid.xml, null);
+  assert.ok(invalid.errors.length > 0);
+});
+
+Deno.test("import follows passt 2023 like validate; --target 2026 for both", async () => {
+  const argv = ["--", "passt", "-t", "127.0.0.1/all"];
+  const old = await passtkit(["import", ...argv]);
+  assert.equal(old.code, 1);
+  assert.match(old.stderr, /not accepted by passt 2023/);
+  const newest = await passtkit(["import", "--target", "2026", ...argv]);
+  assert.equal(newest.code, 0, newest.stderr);
+  const checked = await passtkit(["validate", "--target", "2026", "-"], {
+    stdin: newest.stdout,
+  });
+  assert.equal(checked.code, 0, checked.stdout);
+  const strict = await passtkit(["validate", "-"], { stdin: newest.stdout });
+  assert.equal(strict.code, 1);
+  const args = await passtkit([
+    "args",
+    "--no-mkdir",
+    "--state-dir",
+    "/run/pk",
+    "--target",
+    "2026",
+    "-",
+  ], { stdin: newest.stdout });
+  assert.equal(args.code, 0, args.stderr);
+  assert.match(args.stdout, /--tcp-ports 127\.0\.0\.1\/all/);
+  const wrong = await passtkit(["validate", "--target", "2024", SEED]);
+  assert.equal(wrong.code, 2);
+  assert.equal(
+    wrong.stderr,
+    "passtkit: validate: --target must be 2023 or 2026, not '2024'\n",
+  );
+});
+
+Deno.test("import without '--' hints at it", async () => {
+  const { code, stderr } = await passtkit(["import", "passt", "-t", "22"]);
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    "passtkit: import: unknown option '-t'; put '--' before the passt command line: passtkit import -- passt ...; see 'passtkit import --help'\n",
+  );
+});
+
+Deno.test("help: usage lines end in [OPTIONS] and the texts agree with the code", async () => {
+  for (
+    const name of [
+      "validate",
+      "format",
+      "explain",
+      "ports",
+      "args",
+      "import",
+      "run",
+      "stop",
+    ]
+  ) {
+    const { stdout } = await passtkit([name, "--help"]);
+    const usage = stdout.split("\n")[0]!;
+    assert.match(usage, /\[OPTIONS\]/, usage);
+    assert.doesNotMatch(usage, /\[--/, usage);
+  }
+  const args = (await passtkit(["args", "--help"])).stdout;
+  const run = (await passtkit(["run", "--help"])).stdout;
+  const line = (text: string, option: string) =>
+    text.split("\n").find((l) => l.trimStart().startsWith(option));
+  for (
+    const option of [
+      "--domain-id",
+      "--domain-name",
+      "--passt",
+      "--state-dir",
+      "--target",
+    ]
+  ) {
+    assert.ok(line(run, option), option);
+    assert.equal(line(run, option), line(args, option), option);
+  }
+  assert.match(line(run, "--domain-id")!, /<domain id>, else 1/);
+  assert.match(line(run, "--json")!, /event.*then|once every passt is ready/);
+  assert.match(
+    line(args, "--target")!,
+    /2023 \(Debian 12's passt, the default\) or 2026 \(newest\)/,
+  );
+});
+
+Deno.test("the document's <domain id> is the default id, else 1", async () => {
+  const domain =
+    "<domain><name>d</name><devices><interface type='user'><backend type='passt'/></interface></devices></domain>";
+  const withId = domain.replace("<domain>", "<domain id='7'>");
+  for (const [xml, id] of [[domain, "1"], [withId, "7"]]) {
+    const { stdout } = await passtkit([
+      "args",
+      "--no-mkdir",
+      "--state-dir",
+      "/run/pk",
+      "-",
+    ], { stdin: xml });
+    assert.match(
+      stdout,
+      new RegExp(` --socket /run/pk/${id}-d-net0\\.socket `),
+    );
+  }
+});
+
+Deno.test("explain and format print the warnings on stderr", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/seed.xml`;
+    await Deno.copyFile(SEED, file);
+    const { code, stderr } = await passtkit(["format", "-i", file]);
+    assert.equal(code, 0);
+    assert.equal(
+      stderr,
+      `${file}:5:50: warning: Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>.\n`,
+    );
+    const explain = await passtkit(["explain", SEED]);
+    assert.match(explain.stderr, /^examples\/seed\.xml:5:50: warning: /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("format --in-place writes through a symbolic link", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/real`);
+    await Deno.copyFile(SEED, `${dir}/real/vm.xml`);
+    await Deno.symlink("real/vm.xml", `${dir}/vm.xml`);
+    const { code, stderr } = await passtkit([
+      "format",
+      "--in-place",
+      `${dir}/vm.xml`,
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.ok((await Deno.lstat(`${dir}/vm.xml`)).isSymlink);
+    assert.equal(await Deno.readLink(`${dir}/vm.xml`), "real/vm.xml");
+    assert.match(
+      await Deno.readTextFile(`${dir}/real/vm.xml`),
+      /<source dev='eth0'\/>/,
+    );
+    assert.deepEqual([...Deno.readDirSync(`${dir}/real`)].map((e) => e.name), [
+      "vm.xml",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "format --in-place keeps the owner, group and mode (as root)",
+  ignore: Deno.uid() !== 0,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = `${dir}/vm.xml`;
+      await Deno.copyFile(SEED, file);
+      await Deno.chown(file, 65534, 65534);
+      await Deno.chmod(file, 0o640);
+      const { code, stderr } = await passtkit(["format", "-i", file]);
+      assert.equal(code, 0, stderr);
+      const info = await Deno.stat(file);
+      assert.equal(info.uid, 65534);
+      assert.equal(info.gid, 65534);
+      assert.equal(info.mode! & 0o7777, 0o640);
+      assert.match(await Deno.readTextFile(file), /<source dev='eth0'\/>/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("explain and ports name interfaces as libvirt and args do", async () => {
+  // The second interface has no alias: libvirt gives it net1, after the
+  // highest net<N> taken, not net<position>.
+  const xml = `<domain><name>d</name><devices>
+  <interface type='user'><alias name='net0'/><backend type='passt'/></interface>
+  <interface type='user'><alias name='ua-x'/><backend type='passt'/></interface>
+  <interface type='user'><backend type='passt'/></interface>
+</devices></domain>
+`;
+  const aliases = async (...args: string[]) => {
+    const { stdout } = await passtkit([...args, "--json", "-"], { stdin: xml });
+    return stdout.trim().split("\n").map((l) => JSON.parse(l).alias);
+  };
+  const expected = ["net0", "ua-x", "net1"];
+  assert.deepEqual(await aliases("args", "--no-mkdir"), expected);
+  assert.deepEqual(await aliases("explain"), expected);
+  assert.deepEqual(await aliases("ports"), expected);
 });

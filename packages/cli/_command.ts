@@ -17,6 +17,13 @@ export interface CommandIo {
   readonly readStdin: () => Promise<string>;
   /** Whether colour may be used on standard output. */
   readonly color: boolean;
+  /**
+   * Whether colour may be used on standard error, which is often not the same
+   * kind of stream as standard output (`passtkit args vm.xml > cmd.sh`).
+   *
+   * @default {false}
+   */
+  readonly errColor?: boolean;
 }
 
 /** One option of a command, as `parseArgs` takes it plus help text. */
@@ -59,6 +66,11 @@ export interface Command {
   readonly options: Readonly<Record<string, CommandOption>>;
   /** At least one example command line, without the leading `passtkit`. */
   readonly examples: readonly string[];
+  /**
+   * Added to the message for an unknown option, when the command knows a
+   * likely cause (e.g. `import` without `--` before the passt command line).
+   */
+  readonly unknownOptionHint?: string;
   /** Runs the command and returns the exit code (0 ok, 1 invalid/failed, 2 usage or I/O). */
   readonly run: (ctx: CommandContext) => Promise<number>;
 }
@@ -72,12 +84,27 @@ export class UsageError extends Error {
   }
 }
 
+/** The structured fields of an {@linkcode InputOutputError}. */
+export interface InputOutputErrorOptions extends ErrorOptions {
+  /** The file, as the user named it. */
+  readonly file?: string;
+  /** What went wrong, without the file name, e.g. `cannot read: no such file`. */
+  readonly problem?: string;
+}
+
 /** A file that could not be read or written: printed as one line, exit code 2. */
 export class InputOutputError extends Error {
-  /** Creates an I/O error naming the file. */
-  constructor(message: string) {
-    super(message);
+  /** The file, as the user named it, when known. */
+  readonly file: string | undefined;
+  /** What went wrong, without the file name (the whole message when not given). */
+  readonly problem: string;
+
+  /** Creates an I/O error; `message` names the file, `options` give the parts of it. */
+  constructor(message: string, options: InputOutputErrorOptions = {}) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = "InputOutputError";
+    this.file = options.file;
+    this.problem = options.problem ?? message;
   }
 }
 
@@ -101,7 +128,12 @@ export async function readInput(
   try {
     return { text: await Deno.readTextFile(file), name: file };
   } catch (error) {
-    throw new InputOutputError(`${file}: cannot read: ${describeError(error)}`);
+    const problem = `cannot read: ${describeError(error)}`;
+    throw new InputOutputError(`${file}: ${problem}`, {
+      file,
+      problem,
+      cause: error,
+    });
   }
 }
 
@@ -112,6 +144,51 @@ export function describeError(error: unknown): string {
   if (error instanceof Deno.errors.IsADirectory) return "is a directory";
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * The string value of an option, or `undefined` when it was not given.
+ *
+ * @example
+ * ```ts ignore
+ * const dir = stringOption(values, "state-dir");
+ * ```
+ */
+export function stringOption(
+  values: CommandContext["values"],
+  name: string,
+): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Which passt's rules a command follows (spec/passt.md §2). */
+export type PasstTarget = "2023" | "2026";
+
+/** The `--target` option, the same for every command that has it. */
+export const TARGET_OPTION: CommandOption = {
+  type: "string",
+  value: "2023|2026",
+  help:
+    "which passt's rules: 2023 (Debian 12's passt, the default) or 2026 (newest)",
+};
+
+/**
+ * Reads `--target`, `"2023"` when it is not given.
+ *
+ * @throws {UsageError} For any other value, naming the command.
+ */
+export function targetOf(
+  values: CommandContext["values"],
+  commandName: string,
+): PasstTarget {
+  const target = stringOption(values, "target") ?? "2023";
+  if (target !== "2023" && target !== "2026") {
+    throw new UsageError(
+      `${commandName}: --target must be 2023 or 2026, not '${target}'`,
+    );
+  }
+  return target;
 }
 
 /** Formats one JSON Lines record. */

@@ -12,7 +12,14 @@ import {
   type XmlDocument,
   XmlParseError,
 } from "@passtkit/xml";
-import { type CommandIo, readInput } from "./_command.ts";
+import {
+  type CommandIo,
+  InputOutputError,
+  jsonLine,
+  type PasstTarget,
+  readInput,
+  UsageError,
+} from "./_command.ts";
 
 /** A file read and parsed, or the reason it could not be parsed. */
 export type LoadedDocument =
@@ -39,11 +46,12 @@ export type LoadedDocument =
 export async function loadDocument(
   file: string,
   io: CommandIo,
+  target: PasstTarget = "2023",
 ): Promise<LoadedDocument> {
   const { text, name } = await readInput(file, io);
   try {
     const doc = parse(text, { file: name });
-    return { name, text, doc, diagnostics: validate(doc) };
+    return { name, text, doc, diagnostics: validate(doc, { target }) };
   } catch (error) {
     if (!(error instanceof XmlParseError)) throw error;
     return {
@@ -82,14 +90,21 @@ export function diagnosticLine(
   return `${BOLD}${where}${RESET} ${tint}${d.severity}:${RESET} ${d.message}`;
 }
 
-/** Writes every diagnostic of a file, one per line, to `write` (standard error by default). */
+/**
+ * Writes every diagnostic of a file, one per line. They go to standard output
+ * when they are the command's output (`validate`, `ports`), and to standard
+ * error when they accompany other output (`format`, `explain`, `args`, `run`);
+ * each stream is coloured only when it is a terminal.
+ */
 export function printDiagnostics(
   io: CommandIo,
   file: string,
   diagnostics: readonly Diagnostic[],
-  write: (text: string) => void = io.err,
+  stream: "out" | "err" = "err",
 ): void {
-  for (const d of diagnostics) write(diagnosticLine(file, d, io.color) + "\n");
+  const write = stream === "out" ? io.out : io.err;
+  const color = stream === "out" ? io.color : io.errColor === true;
+  for (const d of diagnostics) write(diagnosticLine(file, d, color) + "\n");
 }
 
 /** A diagnostic as plain JSON (the `--json` shape). */
@@ -101,4 +116,58 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
     line: d.line,
     column: d.column,
   };
+}
+
+/** How {@linkcode forEachDocument} loads and reports files. */
+export interface ForEachDocumentOptions {
+  /** The command, for messages. */
+  readonly command: string;
+  /** Whether a file that cannot be read also gets a `{"file", "error"}` JSON record. */
+  readonly json: boolean;
+  /** Which passt's rules validation follows. */
+  readonly target?: PasstTarget;
+}
+
+/**
+ * Loads each file in turn and hands it to `handle`. A file that cannot be
+ * read is reported as one line on standard error (and, under `--json`, as a
+ * `{"file", "error"}` record on standard output) and gives exit code 2.
+ *
+ * @returns The highest exit code of all files.
+ * @throws {UsageError} When no file is given, or `-` (standard input) more than once.
+ */
+export async function forEachDocument(
+  files: readonly string[],
+  io: CommandIo,
+  options: ForEachDocumentOptions,
+  handle: (loaded: LoadedDocument) => number | Promise<number>,
+): Promise<number> {
+  if (files.length === 0) {
+    throw new UsageError(
+      `${options.command}: no FILE given; see 'passtkit ${options.command} --help'`,
+    );
+  }
+  if (files.filter((f) => f === "-").length > 1) {
+    // Standard input can be read only once.
+    throw new UsageError(
+      `${options.command}: '-' (standard input) can be given only once`,
+    );
+  }
+  let code = 0;
+  for (const file of files) {
+    let loaded;
+    try {
+      loaded = await loadDocument(file, io, options.target);
+    } catch (error) {
+      if (!(error instanceof InputOutputError)) throw error;
+      io.err(`passtkit: ${error.message}\n`);
+      if (options.json) {
+        io.out(jsonLine({ file: error.file ?? file, error: error.problem }));
+      }
+      code = 2;
+      continue;
+    }
+    code = Math.max(code, await handle(loaded));
+  }
+  return code;
 }

@@ -13,6 +13,7 @@
  *   err: () => {},
  *   readStdin: () => Promise.resolve(""),
  *   color: false,
+ *   errColor: false,
  * });
  * assert.equal(code, 0);
  * assert.equal(out, `passtkit ${VERSION}\n`);
@@ -26,5 +27,6 @@ export type {
   CommandContext,
   CommandIo,
   CommandOption,
+  InputOutputErrorOptions,
 } from "./_command.ts";
 export { InputOutputError, UsageError } from "./_command.ts";

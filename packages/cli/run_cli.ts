@@ -19,15 +19,47 @@ import cliConfig from "./deno.json" with { type: "json" };
 /** The version printed by `passtkit --version`. */
 export const VERSION: string = cliConfig.version;
 
+/**
+ * A writer for standard output or error that ends quietly when the reader
+ * has gone (`passtkit explain vm.xml | head -1`): it stops writing and the
+ * command finishes, so the exit status is still the command's own (whether
+ * the files were valid). git and ls are killed by SIGPIPE there instead,
+ * which shells report only with `set -o pipefail`, as status 141; a user of
+ * either expects no message, and a script checking the status gets the
+ * answer it asked for rather than the signal.
+ */
+function streamWriter(
+  stream: typeof Deno.stdout | typeof Deno.stderr,
+): (text: string) => void {
+  const encoder = new TextEncoder();
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    let bytes = encoder.encode(text);
+    try {
+      // A pipe may take part of a large write.
+      while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      closed = true;
+    }
+  };
+}
+
 /** Standard streams of the running process. */
 export function processIo(): CommandIo {
-  const encoder = new TextEncoder();
   const noColor = (Deno.env.get("NO_COLOR") ?? "") !== "";
+  let stdin: Promise<string> | undefined;
   return {
-    out: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
-    err: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
-    readStdin: () => new Response(Deno.stdin.readable).text(),
+    out: streamWriter(Deno.stdout),
+    err: streamWriter(Deno.stderr),
+    // Standard input can be read only once; a second read gets the same text.
+    readStdin: () => stdin ??= new Response(Deno.stdin.readable).text(),
+    // Decided per stream: `passtkit validate vm.xml 2>log` still colours a
+    // terminal's standard output, and `passtkit args vm.xml > cmd.sh` its
+    // standard error.
     color: !noColor && Deno.stdout.isTerminal(),
+    errColor: !noColor && Deno.stderr.isTerminal(),
   };
 }
 
@@ -63,7 +95,10 @@ function mainHelp(): string {
     "Example:",
     "  passtkit validate examples/seed.xml",
     "",
-    "FILE may be '-' to read standard input.",
+    "FILE may be '-' to read standard input. Problems are printed as",
+    "FILE:LINE:COLUMN: error|warning: MESSAGE, on standard output when they are",
+    "the command's output (validate, ports) and on standard error when they",
+    "accompany other output (format, explain, args, run).",
     "",
   ].join("\n");
 }
@@ -114,6 +149,10 @@ async function loadCommand(name: string): Promise<Command> {
   return await entry.load();
 }
 
+// A negative number is an option's value (`--domain-id -1`, as in
+// libvirt's own tests), not an option.
+const NEGATIVE_NUMBER = /^-[0-9]+(\.[0-9]+)?$/;
+
 async function parseCommandArgs(command: Command, args: string[]) {
   const options: Record<
     string,
@@ -126,28 +165,56 @@ async function parseCommandArgs(command: Command, args: string[]) {
       ...(option.multiple ? { multiple: true } : {}),
     };
   }
-  try {
-    return parseArgs({
-      args,
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message);
-    if (unknown) {
-      const names = Object.keys(options);
-      const hint = await suggestion(unknown[2] ?? "", names);
+  // Not strict: the checks below give messages in passtkit's own words.
+  const { values, positionals, tokens } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const seeHelp = `see 'passtkit ${command.name} --help'`;
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const option = options[token.name];
+    if (option === undefined) {
+      const hint = await suggestion(
+        token.rawName.replace(/^-+/, ""),
+        Object.keys(options),
+      );
+      const extra = command.unknownOptionHint
+        ? `; ${command.unknownOptionHint}`
+        : "";
       throw new UsageError(
-        `${command.name}: unknown option '${unknown[1]}${unknown[2]}'${
+        `${command.name}: unknown option '${token.rawName}'${
           hint.replace("'", "'--")
-        }; see 'passtkit ${command.name} --help'`,
+        }${extra}; ${seeHelp}`,
       );
     }
-    const firstLine = message.split("\n")[0] ?? message;
-    throw new UsageError(`${command.name}: ${firstLine}`);
+    const long = `--${token.name}`;
+    if (option.type === "boolean") {
+      if (token.value !== undefined) {
+        throw new UsageError(
+          `${command.name}: option '${long}' takes no value; ${seeHelp}`,
+        );
+      }
+      continue;
+    }
+    const placeholder = command.options[token.name]?.value ?? "VALUE";
+    const needs =
+      `${command.name}: option '${long}' needs a value (${long} ${placeholder})`;
+    if (token.value === undefined) throw new UsageError(`${needs}; ${seeHelp}`);
+    if (
+      !token.inlineValue && token.value.length > 1 &&
+      token.value.startsWith("-") && !NEGATIVE_NUMBER.test(token.value)
+    ) {
+      // `--pidfile --json`: the next word looks like an option, not a value.
+      throw new UsageError(
+        `${needs}, not '${token.value}' (write ${long}=${token.value} if that is the value); ${seeHelp}`,
+      );
+    }
   }
+  return { values, positionals };
 }
 
 /**
@@ -167,20 +234,29 @@ export async function runCli(
 ): Promise<number> {
   const [first, ...rest] = args;
   try {
-    if (first === undefined || first === "-h" || first === "--help") {
+    if (first === undefined) {
+      // A usage error: the help goes where errors go.
+      io.err(mainHelp());
+      return 2;
+    }
+    if (first === "-h" || first === "--help") {
       io.out(mainHelp());
-      return first === undefined ? 2 : 0;
+      return 0;
     }
     if (first === "-V" || first === "--version") {
       io.out(`passtkit ${VERSION}\n`);
       return 0;
     }
     if (first === "help") {
-      if (rest[0] === undefined) {
+      const topic = rest[0];
+      if (
+        topic === undefined || topic === "-h" || topic === "--help" ||
+        topic === "help"
+      ) {
         io.out(mainHelp());
         return 0;
       }
-      io.out(commandHelp(await loadCommand(rest[0])));
+      io.out(commandHelp(await loadCommand(topic)));
       return 0;
     }
     if (first.startsWith("-")) {

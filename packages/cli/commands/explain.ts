@@ -1,87 +1,92 @@
 /**
- * `passtkit explain [--json] FILE...`
+ * `passtkit explain [OPTIONS] FILE...`
  *
  * @module
  */
 
+import { interfaceAliases } from "@passtkit/args";
 import { explainInterface } from "@passtkit/xml";
 import {
   type Command,
   type CommandContext,
-  InputOutputError,
   jsonLine,
-  UsageError,
+  TARGET_OPTION,
+  targetOf,
 } from "../_command.ts";
-import { hasErrors, loadDocument, printDiagnostics } from "../_document.ts";
+import {
+  diagnosticJson,
+  forEachDocument,
+  hasErrors,
+  printDiagnostics,
+} from "../_document.ts";
 
-async function run(
-  { values, positionals, io }: CommandContext,
-): Promise<number> {
-  if (positionals.length === 0) {
-    throw new UsageError(
-      "explain: no FILE given; see 'passtkit explain --help'",
-    );
-  }
-  let code = 0;
-  for (const file of positionals) {
-    let loaded;
-    try {
-      loaded = await loadDocument(file, io);
-    } catch (error) {
-      if (!(error instanceof InputOutputError)) throw error;
-      io.err(`passtkit: ${error.message}\n`);
-      code = 2;
-      continue;
-    }
-    if (!loaded.doc || hasErrors(loaded.diagnostics)) {
-      printDiagnostics(
-        io,
-        loaded.name,
-        loaded.diagnostics.filter((d) => d.severity === "error"),
-      );
-      if (code === 0) code = 1;
-      continue;
-    }
-    if (loaded.doc.interfaces.length === 0 && !values.json) {
-      io.out(`${loaded.name}: no <interface> elements\n`);
-    }
-    for (const iface of loaded.doc.interfaces) {
-      const alias = iface.alias ?? `net${iface.index}`;
-      const facts = explainInterface(iface);
-      if (values.json) {
+function run({ values, positionals, io }: CommandContext): Promise<number> {
+  const json = values.json === true;
+  const target = targetOf(values, "explain");
+  return forEachDocument(
+    positionals,
+    io,
+    { command: "explain", json, target },
+    ({ doc, name, diagnostics }) => {
+      const invalid = !doc || hasErrors(diagnostics);
+      if (json && invalid) {
         io.out(jsonLine({
-          file: loaded.name,
-          alias,
-          type: iface.type,
-          line: iface.source.line,
-          facts,
+          file: name,
+          diagnostics: diagnostics.map(diagnosticJson),
         }));
-        continue;
       }
-      io.out(
-        `${loaded.name}:${iface.source.line}: interface ${alias} (type '${iface.type}'):\n`,
-      );
-      for (const fact of facts) io.out(`  - ${fact}\n`);
-    }
-  }
-  return code;
+      // Warnings too: they say how the file is read (`upstream` becomes
+      // `<source dev>`).
+      if (!json) printDiagnostics(io, name, diagnostics);
+      if (invalid) return 1;
+      if (doc.interfaces.length === 0) {
+        // Under --json no record is printed, so the note goes to stderr.
+        const note = `${name}: no <interface> elements\n`;
+        if (json) io.err(`passtkit: ${note}`);
+        else io.out(note);
+        return 0;
+      }
+      const aliases = interfaceAliases(doc);
+      for (const iface of doc.interfaces) {
+        const alias = aliases[iface.index] as string;
+        const facts = explainInterface(iface);
+        if (json) {
+          io.out(jsonLine({
+            file: name,
+            alias,
+            type: iface.type,
+            line: iface.source.line,
+            facts,
+          }));
+          continue;
+        }
+        io.out(
+          `${name}:${iface.source.line}: interface ${alias} (type '${iface.type}'):\n`,
+        );
+        for (const fact of facts) io.out(`  - ${fact}\n`);
+      }
+      return 0;
+    },
+  );
 }
 
 /** The `explain` command. */
 export const command: Command = {
   name: "explain",
   summary: "say in plain English what each interface does",
-  usage: "explain [--json] FILE...",
+  usage: "explain [OPTIONS] FILE...",
   description:
     "Prints one line per fact for every interface: the address the guest is offered,\n" +
     "logging, routes, names, MTU and every port-forwarding rule, with the exclusions\n" +
-    "applied. Invalid files are reported as by 'passtkit validate' (exit status 1).",
+    "applied. Warnings go to standard error. Invalid files are reported as by\n" +
+    "'passtkit validate', on standard error (exit status 1).",
   options: {
     json: {
       type: "boolean",
       help:
-        'one JSON object per interface: {"file", "alias", "type", "line", "facts"}',
+        'one JSON object per interface: {"file", "alias", "type", "line", "facts"}; {"file", "diagnostics"} for an invalid file, {"file", "error"} for one that cannot be read',
     },
+    target: TARGET_OPTION,
   },
   examples: ["explain examples/seed.xml"],
   run,

@@ -1,18 +1,26 @@
 /**
- * `passtkit import -- passt ARGS...`
+ * `passtkit import [OPTIONS] -- passt ARGS...`
  *
  * @module
  */
 
 import { parsePasstArgv } from "@passtkit/args";
-import { type Command, type CommandContext, UsageError } from "../_command.ts";
+import {
+  type Command,
+  type CommandContext,
+  jsonLine,
+  TARGET_OPTION,
+  targetOf,
+  UsageError,
+} from "../_command.ts";
+import { diagnosticJson } from "../_document.ts";
 
 function optionText(option: string | undefined, value?: string): string {
   if (option === undefined) return "";
   return value === undefined ? `'${option}'` : `'${option} ${value}'`;
 }
 
-function run({ positionals, io }: CommandContext): Promise<number> {
+function run({ values, positionals, io }: CommandContext): Promise<number> {
   if (positionals.length === 0) {
     throw new UsageError(
       "import: no passt command given; write it after '--': passtkit import -- passt -t 2022:22",
@@ -23,7 +31,20 @@ function run({ positionals, io }: CommandContext): Promise<number> {
       "import: give the command as separate words, not one quoted string: passtkit import -- passt -t 2022:22",
     );
   }
-  const result = parsePasstArgv(positionals);
+  const target = targetOf(values, "import");
+  const result = parsePasstArgv(positionals, { target });
+  const invalid = result.errors.length > 0 ||
+    result.diagnostics.some((d) => d.severity === "error");
+  if (values.json === true) {
+    io.out(jsonLine({
+      xml: invalid ? null : result.xml,
+      runtime: result.runtime,
+      unsupported: result.unsupported,
+      errors: result.errors,
+      diagnostics: result.diagnostics.map(diagnosticJson),
+    }));
+    return Promise.resolve(invalid ? 1 : 0);
+  }
   for (const note of result.runtime) {
     io.err(
       `passtkit: note: ${
@@ -44,8 +65,6 @@ function run({ positionals, io }: CommandContext): Promise<number> {
   for (const d of result.diagnostics) {
     io.err(`passtkit: ${d.severity}: ${d.message}\n`);
   }
-  const invalid = result.errors.length > 0 ||
-    result.diagnostics.some((d) => d.severity === "error");
   if (invalid) {
     io.err("passtkit: no XML: fix the errors above first\n");
     return Promise.resolve(1);
@@ -58,18 +77,29 @@ function run({ positionals, io }: CommandContext): Promise<number> {
 export const command: Command = {
   name: "import",
   summary: "print the <interface> XML for a passt command line",
-  usage: "import -- passt ARGS...",
+  usage: "import [OPTIONS] -- passt ARGS...",
   description:
     "Reads an existing passt command line (long or short options, as passt reads\n" +
     "them) and prints the libvirt <interface type='user'> with <backend\n" +
     "type='passt'/> that gives the same passt. Options chosen at run time\n" +
     "(--socket, --pid, --one-off, --foreground) and options with no XML\n" +
-    "equivalent are listed on standard error, never dropped silently. Exit\n" +
+    "equivalent are listed on standard error, never dropped silently. Port specs\n" +
+    "are read, and the XML checked, by the rules of the --target passt. Exit\n" +
     "status: 0 ok, 1 when passt would refuse the command line or the XML would be\n" +
     "invalid, 2 for usage errors.",
-  options: {},
+  options: {
+    json: {
+      type: "boolean",
+      help:
+        'one JSON object: {"xml" (null when invalid), "runtime", "unsupported", "errors", "diagnostics"}',
+    },
+    target: TARGET_OPTION,
+  },
   examples: [
     "import -- passt -f -t 10.0.0.1%eth0/2022:22 -u 10101 -a 192.168.221.122",
+    "import --target 2026 --json -- passt -t 127.0.0.1/all",
   ],
+  unknownOptionHint:
+    "put '--' before the passt command line: passtkit import -- passt ...",
   run,
 };

@@ -1,5 +1,5 @@
 /**
- * `passtkit ports [--json] FILE...` and `passtkit ports --spec SPEC`.
+ * `passtkit ports [OPTIONS] FILE...` and `passtkit ports --spec SPEC [OPTIONS]`.
  *
  * @module
  */
@@ -21,11 +21,20 @@ import {
   type Command,
   type CommandContext,
   type CommandIo,
-  InputOutputError,
   jsonLine,
-  readInput,
+  stringOption,
+  TARGET_OPTION,
+  targetOf,
   UsageError,
 } from "../_command.ts";
+import type { interfaceAliases } from "@passtkit/args";
+import type { diagnosticLine, LoadedDocument } from "../_document.ts";
+
+/** What the FILE form needs from modules it loads only when a FILE is given. */
+interface FileHelpers {
+  readonly diagnosticLine: typeof diagnosticLine;
+  readonly interfaceAliases: typeof interfaceAliases;
+}
 
 function mapJson(map: readonly MapInterval[]) {
   return map.map(({ hostStart, hostEnd, guestStart, guestEnd }) => ({
@@ -47,24 +56,6 @@ function mapLines(map: readonly MapInterval[], indent: string): string[] {
       ports(i.guestStart, i.guestEnd)
     }`
   );
-}
-
-function stringOption(
-  values: CommandContext["values"],
-  name: string,
-): string | undefined {
-  const value = values[name];
-  return typeof value === "string" ? value : undefined;
-}
-
-function targetOf(values: CommandContext["values"]): PasstTarget {
-  const target = stringOption(values, "target") ?? "2023";
-  if (target !== "2023" && target !== "2026") {
-    throw new UsageError(
-      `ports: --target must be 2023 or 2026, not '${target}'`,
-    );
-  }
-  return target;
 }
 
 function runSpec(
@@ -143,43 +134,44 @@ interface ForwardEntry {
   };
 }
 
-async function runFile(
-  file: string,
+/** The port maps and problems of one file; validation's own diagnostics are `validate`'s. */
+function portsOfDocument(
+  loaded: LoadedDocument,
   values: CommandContext["values"],
   io: CommandIo,
   target: PasstTarget,
-): Promise<number> {
-  const { text, name } = await readInput(file, io);
-  const { parse, XmlParseError } = await import("@passtkit/xml");
-  let doc;
-  try {
-    doc = parse(text, { file: name });
-  } catch (error) {
-    if (!(error instanceof XmlParseError)) throw error;
+  // Passed in: this module loads them only when a FILE is given, not for --spec.
+  { diagnosticLine, interfaceAliases }: FileHelpers,
+): number {
+  const { doc, name } = loaded;
+  if (!doc) {
+    // Not well-formed: the one diagnostic is the parser's.
+    const malformed = loaded.diagnostics[0]!;
     if (values.json) {
       io.out(jsonLine({
         file: name,
         alias: null,
         forwards: [],
         problems: [{
-          code: "xml-malformed",
-          severity: "error",
-          message: error.reason,
-          line: error.line,
-          column: error.column,
+          code: malformed.code,
+          severity: malformed.severity,
+          message: malformed.message,
+          line: malformed.line,
+          column: malformed.column,
         }],
       }));
     } else {
-      io.out(`${name}:${error.line}:${error.column}: error: ${error.reason}\n`);
+      io.out(diagnosticLine(name, malformed, io.color) + "\n");
     }
     return 1;
   }
 
+  const aliases = interfaceAliases(doc);
   const interfaces: { alias: string; entries: ForwardEntry[] }[] = [];
   const all: ForwardEntry[] = [];
   for (const iface of doc.interfaces) {
     if (iface.backend?.type !== "passt") continue;
-    const alias = iface.alias ?? `net${iface.index}`;
+    const alias = aliases[iface.index] as string;
     const entries: ForwardEntry[] = [];
     for (const def of iface.portForwards) {
       // An invalid proto is reported by `passtkit validate`; there is no map to show.
@@ -255,9 +247,7 @@ async function runFile(
     }
     for (const problem of mine) {
       const { line, column } = position(problem);
-      lines.push(
-        `${name}:${line}:${column}: ${problem.severity}: ${problem.message}`,
-      );
+      lines.push(diagnosticLine(name, { ...problem, line, column }, io.color));
     }
     io.out(lines.join("\n") + "\n");
   }
@@ -270,7 +260,7 @@ async function runFile(
 async function run(
   { values, positionals, io }: CommandContext,
 ): Promise<number> {
-  const target = targetOf(values);
+  const target = targetOf(values, "ports");
   const spec = stringOption(values, "spec");
   if (spec !== undefined) {
     if (positionals.length > 0) {
@@ -286,25 +276,26 @@ async function run(
       "ports: no FILE or --spec given; see 'passtkit ports --help'",
     );
   }
-  let code = 0;
-  for (const file of positionals) {
-    try {
-      code = Math.max(code, await runFile(file, values, io, target));
-    } catch (error) {
-      if (!(error instanceof InputOutputError)) throw error;
-      io.err(`passtkit: ${error.message}\n`);
-      code = 2;
-    }
-  }
-  return code;
+  const json = values.json === true;
+  const [{ diagnosticLine, forEachDocument }, { interfaceAliases }] =
+    await Promise.all([import("../_document.ts"), import("@passtkit/args")]);
+  return await forEachDocument(
+    positionals,
+    io,
+    { command: "ports", json, target },
+    (loaded) =>
+      portsOfDocument(loaded, values, io, target, {
+        diagnosticLine,
+        interfaceAliases,
+      }),
+  );
 }
 
 /** The `ports` command. */
 export const command: Command = {
   name: "ports",
   summary: "show which host ports each passt forward really forwards",
-  usage:
-    "ports [--json] [--target 2023|2026] FILE... | ports --spec SPEC [--proto tcp|udp]",
+  usage: "ports [OPTIONS] FILE... | ports --spec SPEC [OPTIONS]",
   description:
     "For every passt interface of each FILE, prints the effective host → guest port\n" +
     "map of each <portForward> and every port problem as FILE:LINE:COLUMN: error: MESSAGE.\n" +
@@ -315,7 +306,7 @@ export const command: Command = {
     json: {
       type: "boolean",
       help:
-        'JSON Lines: {"file", "alias", "forwards": [{"proto", "address", "dev", "map"}], "problems"}',
+        'JSON Lines: {"file", "alias", "forwards": [{"proto", "address", "dev", "map"}], "problems"}, or {"file", "error"} for a file that cannot be read',
     },
     spec: {
       type: "string",
@@ -327,12 +318,7 @@ export const command: Command = {
       value: "tcp|udp",
       help: "protocol of --spec (default tcp)",
     },
-    target: {
-      type: "string",
-      value: "2023|2026",
-      help:
-        "the passt to follow: Debian's 2023 build (default) or 2026 upstream",
-    },
+    target: TARGET_OPTION,
   },
   examples: [
     "ports examples/seed.xml",

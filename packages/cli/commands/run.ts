@@ -1,11 +1,12 @@
 /**
- * `passtkit run [--state-dir DIR] [--restart never|on-failure|always] [--json] FILE`
+ * `passtkit run [OPTIONS] FILE`
  *
  * @module
  */
 
-import { buildDomainCommands, shellQuote } from "@passtkit/args";
+import { type BuildOptions, shellQuote } from "@passtkit/args";
 import {
+  GroupStartError,
   type PasstGroup,
   RESTART_POLICIES,
   type RestartPolicy,
@@ -17,15 +18,21 @@ import {
   type Command,
   type CommandContext,
   type CommandIo,
-  InputOutputError,
+  describeError,
   jsonLine,
+  stringOption,
   UsageError,
 } from "../_command.ts";
-import { buildOptions, stringOption } from "../_build_options.ts";
+import {
+  BUILD_OPTIONS,
+  buildForDocument,
+  buildOptions,
+} from "../_build_options.ts";
 import {
   diagnosticJson,
+  forEachDocument,
   hasErrors,
-  loadDocument,
+  type LoadedDocument,
   printDiagnostics,
 } from "../_document.ts";
 
@@ -58,42 +65,35 @@ function allFinished(group: PasstGroup): Promise<SupervisorEvent[]> {
   return Promise.all(group.members.map((m) => m.finished));
 }
 
-async function run(
-  { values, positionals, io }: CommandContext,
+/**
+ * The one-line reason when passt could not be run at all (no such program,
+ * not executable), or `undefined` for any other start failure.
+ */
+function cannotRun(error: unknown, program: string): string | undefined {
+  if (!(error instanceof GroupStartError)) return undefined;
+  for (const { error: failure } of error.failures) {
+    // The supervisor wraps the spawn error as "cannot run '...': ...".
+    const cause = failure.cause;
+    if (
+      failure.message.startsWith("cannot run ") &&
+      (cause instanceof Deno.errors.NotFound ||
+        cause instanceof Deno.errors.PermissionDenied)
+    ) {
+      return `cannot run '${program}': ${describeError(cause)}`;
+    }
+  }
+  return undefined;
+}
+
+async function supervise(
+  loaded: LoadedDocument,
+  options: BuildOptions,
+  restart: RestartPolicy,
+  json: boolean,
+  io: CommandIo,
 ): Promise<number> {
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      `run: takes exactly one FILE (got ${positionals.length}); see 'passtkit run --help'`,
-    );
-  }
-  const restart = stringOption(values, "restart") ?? "on-failure";
-  if (!RESTART_POLICIES.includes(restart as RestartPolicy)) {
-    throw new UsageError(
-      `run: --restart takes ${
-        RESTART_POLICIES.map((p) => `'${p}'`).join(", ")
-      }, got '${restart}'`,
-    );
-  }
-  const options = buildOptions(values, "run");
-  const json = values.json === true;
-  const file = positionals[0] as string;
-  let loaded;
-  try {
-    loaded = await loadDocument(file, io);
-  } catch (error) {
-    if (!(error instanceof InputOutputError)) throw error;
-    io.err(`passtkit: ${error.message}\n`);
-    return 2;
-  }
-  const { doc, name } = loaded;
-  const result = doc
-    ? buildDomainCommands(doc, {
-      ...options,
-      ...(name === "<stdin>" && !options.domainName && !doc.domain.name
-        ? { domainName: "stdin" }
-        : {}),
-    })
-    : { ok: false as const, diagnostics: loaded.diagnostics };
+  const { name } = loaded;
+  const result = buildForDocument(loaded, options);
   if (!result.ok || hasErrors(result.diagnostics)) {
     if (json) {
       io.out(jsonLine({
@@ -113,25 +113,38 @@ async function run(
     return 1;
   }
 
+  let starting = true;
   let group: PasstGroup;
   try {
     group = await startGroup(
       result.commands.map((c) => ({ name: c.alias, argv: c.argv })),
       {
         stateDir: options.stateDir as string,
-        restart: restart as RestartPolicy,
+        restart,
         handleSignals: true,
-        onEvent: (event) => printEvent(io, json, event),
+        onEvent: (event) => {
+          // A passt that never ran (no pid) while starting is reported once,
+          // by the start error below.
+          if (!json && starting && event.pid === undefined) return;
+          printEvent(io, json, event);
+        },
       },
     );
   } catch (error) {
     if (!(error instanceof SupervisorError)) throw error;
-    if (json) {
-      io.out(jsonLine({ type: "failed", file: name, message: error.message }));
-    } else {
-      io.err(`passtkit: ${name}: ${error.message}\n`);
+    const program = result.commands[0]?.argv[0] ?? "passt";
+    const unrunnable = cannotRun(error, program);
+    const message = unrunnable ?? error.message;
+    if (json) io.out(jsonLine({ type: "failed", file: name, message }));
+    if (unrunnable !== undefined) {
+      // Like a missing file: the command line named something unusable.
+      io.err(`passtkit: run: ${unrunnable}\n`);
+      return 2;
     }
+    if (!json) io.err(`passtkit: ${name}: ${message}\n`);
     return 1;
+  } finally {
+    starting = false;
   }
 
   for (const command of result.commands) {
@@ -155,8 +168,11 @@ async function run(
     io.out(`  qemu:    ${shellQuote(command.qemu)}\n`);
   }
   if (!json) {
+    const one = result.commands.length === 1;
     io.err(
-      `passtkit: running ${result.commands.length} passt process(es), restart policy '${restart}'; Ctrl-C stops them\n`,
+      `passtkit: running ${result.commands.length} passt ${
+        one ? "process" : "processes"
+      }, restart policy '${restart}'; Ctrl-C stops ${one ? "it" : "them"}\n`,
     );
   }
 
@@ -187,28 +203,49 @@ async function run(
   return failed ? 1 : 0;
 }
 
+function run({ values, positionals, io }: CommandContext): Promise<number> {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `run: takes exactly one FILE (got ${positionals.length}); see 'passtkit run --help'`,
+    );
+  }
+  const restart = stringOption(values, "restart") ?? "on-failure";
+  if (!RESTART_POLICIES.includes(restart as RestartPolicy)) {
+    throw new UsageError(
+      `run: --restart takes ${
+        RESTART_POLICIES.map((p) => `'${p}'`).join(", ")
+      }, got '${restart}'`,
+    );
+  }
+  const options = buildOptions(values, "run");
+  const json = values.json === true;
+  // An unreadable file is one line on standard error and exit status 2, as
+  // before: every --json record of run has a "type".
+  return forEachDocument(
+    positionals,
+    io,
+    { command: "run", json: false, target: options.target ?? "2023" },
+    (loaded) => supervise(loaded, options, restart as RestartPolicy, json, io),
+  );
+}
+
 /** The `run` command. */
 export const command: Command = {
   name: "run",
   summary: "start and supervise passt for every interface of a file",
-  usage:
-    "run [--state-dir DIR] [--restart never|on-failure|always] [--json] FILE",
+  usage: "run [OPTIONS] FILE",
   description:
     "Starts one passt per passt interface (the command line 'passtkit args' prints,\n" +
     "in the foreground under passtkit), waits until each is ready (PID file written and\n" +
     "socket listening), prints each socket, pid and the QEMU arguments that connect to\n" +
-    "it, then stays in the foreground logging events (one JSON line each with --json).\n" +
+    "it, then stays in the foreground logging events to standard error (one JSON line\n" +
+    "each on standard output with --json; the first events, started and ready, come\n" +
+    "before the interface objects, which are printed once every passt is ready).\n" +
     "A passt that dies is restarted by the policy (default on-failure) with backoff.\n" +
     "Ctrl-C or SIGTERM stops them all, removes sockets and PID files, and exits 0.\n" +
     "If any passt cannot start, the others are stopped and passt's own message is\n" +
-    "shown (exit status 1).",
+    "shown (exit status 1; 2 when the passt program cannot be run at all).",
   options: {
-    "state-dir": {
-      type: "string",
-      value: "DIR",
-      help:
-        "directory for sockets and PID files (default: /run/passtkit as root, else $XDG_RUNTIME_DIR/passtkit)",
-    },
     restart: {
       type: "string",
       value: "POLICY",
@@ -217,23 +254,9 @@ export const command: Command = {
     json: {
       type: "boolean",
       help:
-        'JSON Lines: {"type": "interface", ...} per passt, then one object per event ({"type": "ready"|"exited"|..., "time", "name", ...})',
+        'JSON Lines on standard output: one object per event ({"type": "started"|"ready"|"exited"|..., "time", "name", ...}), and once every passt is ready one {"type": "interface", ...} per passt',
     },
-    "domain-id": {
-      type: "string",
-      value: "N",
-      help: "domain id in socket and PID file names (default: 1)",
-    },
-    "domain-name": {
-      type: "string",
-      value: "NAME",
-      help: "domain name in file names (default: <name>, or the file name)",
-    },
-    passt: {
-      type: "string",
-      value: "PATH",
-      help: "the passt binary (default: passt from PATH)",
-    },
+    ...BUILD_OPTIONS,
   },
   examples: ["run examples/seed-local.xml"],
   run,

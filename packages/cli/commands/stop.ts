@@ -1,5 +1,5 @@
 /**
- * `passtkit stop --pidfile FILE [--socket PATH] [--timeout SECONDS] [--json]`
+ * `passtkit stop --pidfile FILE [OPTIONS]`
  *
  * @module
  */
@@ -106,7 +106,7 @@ async function run(
 export const command: Command = {
   name: "stop",
   summary: "stop a passt started by someone else, from its PID file",
-  usage: "stop --pidfile FILE [--socket PATH] [--timeout SECONDS] [--json]",
+  usage: "stop --pidfile FILE [OPTIONS]",
   description:
     "Checks that the PID in FILE is a passt started with that PID file (its program and\n" +
     "command line), sends SIGTERM, then SIGKILL after the timeout, and removes the PID\n" +
