@@ -10,11 +10,7 @@ import assert from "node:assert/strict";
 import { assertPasst, needsPasst } from "./_passt.ts";
 import { passtkit, REPO_ROOT } from "./_cli.ts";
 import { dhcpDiscover, Guest, parseDhcpReply, parseTcp } from "./_guest.ts";
-import {
-  eventually,
-  passtsMentioning,
-  tempRoot,
-} from "./supervisor_helpers.ts";
+import { passtsMentioning, tempRoot } from "./supervisor_helpers.ts";
 
 const MAIN = `${REPO_ROOT}packages/cli/main.ts`;
 
@@ -290,5 +286,102 @@ Deno.test({
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /^examples\/broken\.xml:\d+:\d+: error: /m);
     assert.match(broken.stderr, /not started: fix the errors above first/);
+  },
+});
+
+Deno.test({
+  name: "passtkit run: a passt program that does not exist is one line, exit 2",
+  fn: async () => {
+    await using root = await tempRoot();
+    for (const json of [false, true]) {
+      const { code, stdout, stderr } = await passtkit([
+        "run",
+        ...(json ? ["--json"] : []),
+        "--state-dir",
+        `${root.path}/state`,
+        "--passt",
+        "/nonexistent",
+        "examples/seed-local.xml",
+      ]);
+      assert.equal(code, 2, stdout + stderr);
+      assert.equal(
+        stderr,
+        "passtkit: run: cannot run '/nonexistent': no such file\n",
+      );
+      if (json) {
+        const failed = stdout.trim().split("\n").map((l) => JSON.parse(l))
+          .at(-1);
+        assert.deepEqual(failed, {
+          type: "failed",
+          file: "examples/seed-local.xml",
+          message: "cannot run '/nonexistent': no such file",
+        });
+      } else {
+        assert.equal(stdout, "");
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "passtkit run: one passt is 'process', not 'process(es)'",
+  ...needsPasst(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    assertPasst();
+    await using root = await tempRoot();
+    const file = `${root.path}/one.xml`;
+    // No port forwards: nothing to collide with the other tests.
+    await Deno.writeTextFile(
+      file,
+      "<domain><name>one</name><devices><interface type='user'><mac address='52:54:00:12:34:57'/><backend type='passt'/></interface></devices></domain>\n",
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        MAIN,
+        "run",
+        "--state-dir",
+        `${root.path}/state`,
+        file,
+      ],
+      cwd: REPO_ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let stderr = "";
+    try {
+      const until = Date.now() + 15_000;
+      const reader = child.stderr.pipeThrough(new TextDecoderStream())
+        .getReader();
+      while (!stderr.includes("Ctrl-C") && Date.now() < until) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stderr += value;
+      }
+      assert.match(
+        stderr,
+        /^passtkit: running 1 passt process, restart policy 'on-failure'; Ctrl-C stops it$/m,
+      );
+      child.kill("SIGTERM");
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stderr += value;
+      }
+    } finally {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+      const status = await child.status;
+      assert.equal(status.code, 0, stderr);
+    }
   },
 });
