@@ -69,6 +69,8 @@ async function run(
         ? `stopped ${who} with SIGKILL (it ignored SIGTERM for ${
           graceMs / 1000
         } s)`
+        : result.outcome === "no-pidfile"
+        ? `no PID file at ${pidFile}; nothing to stop`
         : `${who} was already gone`;
       const removed = result.removed.length > 0
         ? `; removed ${result.removed.join(", ")}`
@@ -111,8 +113,8 @@ export const command: Command = {
     "Checks that the PID in FILE is a passt started with that PID file (its program and\n" +
     "command line), sends SIGTERM, then SIGKILL after the timeout, and removes the PID\n" +
     "file and the socket (--socket, or the --socket of passt's command line).\n" +
-    "Exit status: 0 when stopped or already gone, 1 when the PID is not that passt\n" +
-    "(nothing is signalled), 2 for usage or I/O errors.",
+    "Exit status: 0 when stopped, already gone or there is no PID file, 1 when the\n" +
+    "PID is not that passt (nothing is signalled), 2 for usage or I/O errors.",
   options: {
     pidfile: {
       type: "string",

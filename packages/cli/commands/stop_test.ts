@@ -81,7 +81,7 @@ function killLeftovers(dir: string): void {
 
 Deno.test({
   name:
-    "stop verifies, stops and cleans up an adopted passt; again it is already gone",
+    "stop verifies, stops and cleans up an adopted passt; again there is no PID file",
   ...needsPasst(),
   fn: async () => {
     const passt = assertPasst();
@@ -102,9 +102,15 @@ Deno.test({
       assert.deepEqual(JSON.parse(again.out), {
         pidfile: `${dir}/net0.pid`,
         pid: null,
-        outcome: "already-gone",
+        outcome: "no-pidfile",
         removed: [],
       });
+      const text = await stop(["--pidfile", `${dir}/net0.pid`]);
+      assert.equal(text.code, 0);
+      assert.equal(
+        text.out,
+        `no PID file at ${dir}/net0.pid; nothing to stop\n`,
+      );
     } finally {
       killLeftovers(dir);
     }
@@ -168,5 +174,8 @@ Deno.test("stop reports usage and I/O errors with exit 2", async () => {
   assert.match(empty.err, /does not hold a PID/);
   const gone = await stop(["--pidfile", `${root.path}/none.pid`]);
   assert.equal(gone.code, 0);
-  assert.equal(gone.out, "passt was already gone\n");
+  assert.equal(
+    gone.out,
+    `no PID file at ${root.path}/none.pid; nothing to stop\n`,
+  );
 });
