@@ -69,9 +69,10 @@ async function suggestion(
   candidates: readonly string[],
 ): Promise<string> {
   if (candidates.length === 0) return "";
-  const { closest, distance } = await import("fastest-levenshtein");
-  const best = closest(word, candidates as string[]);
-  return distance(word, best) <= Math.max(2, Math.floor(best.length / 3))
+  const { default: leven, closestMatch } = await import("leven");
+  const best = closestMatch(word, candidates);
+  if (best === undefined) return "";
+  return leven(word, best) <= Math.max(2, Math.floor(best.length / 3))
     ? ` (did you mean '${best}'?)`
     : "";
 }
