@@ -7,7 +7,12 @@
 
 import type { PortForward, PortRange } from "./types.ts";
 import type { PasstTargetOptions } from "./target.ts";
-import { addressesOverlap, addressKey } from "./_address.ts";
+import {
+  addressesOverlap,
+  addressKey,
+  mappedIPv4,
+  parseIPv6,
+} from "./_address.ts";
 import { mergeIntervals, type Piece, subtractIntervals } from "./_intervals.ts";
 import { findOverlaps } from "./_overlap.ts";
 import {
@@ -38,7 +43,7 @@ export interface PortProblem {
    * `port-too-large`, `port-zero`, `end-before-start`, `exclude-with-to`,
    * `mapping-overflow`, `overlap`, `overlap-across-forwards`,
    * `overlap-across-interfaces`, `all-with-address`, `dev-without-address`,
-   * `dev-name-too-long`.
+   * `dev-name-too-long`, `mapped-address`.
    */
   readonly code: string;
   /** `error` for everything that passt rejects or misreads. */
@@ -83,7 +88,7 @@ function issueMessage(
     case "port-too-large":
       return `${proto} ${issue.attribute} port ${issue.value} is above ${MAX_PORT}, the highest port`;
     case "port-zero":
-      return `${proto} ${issue.attribute} port ${issue.value} is not a valid port (ports start at 1)`;
+      return zeroMessage(proto, issue, target);
     case "end-before-start":
       return `${proto} range ${range.start}-${range.end} ends before it starts`;
     case "exclude-with-to":
@@ -101,6 +106,26 @@ function issueMessage(
       }, above ${MAX_PORT}`;
     }
   }
+}
+
+/** spec/passt.md §2.4 rows "port 0" and "map to port 0", §1.3. */
+function zeroMessage(
+  proto: string,
+  issue: RangeIssue,
+  target: "2023" | "2026",
+): string {
+  const { attribute, value } = issue;
+  if (value !== 0 || attribute === "end") {
+    return `${proto} ${attribute} port ${value} is not a valid port (ports start at 1)`;
+  }
+  if (target === "2026") {
+    return `${proto} ${attribute} port 0 is refused by passt 2026 ("Forwarding rule attempts to map ${
+      attribute === "to" ? "to" : "from"
+    } port 0")`;
+  }
+  return attribute === "start"
+    ? `${proto} port 0 makes passt 2023 bind a random port`
+    : `${proto} to port 0 is accepted by passt 2023, but no guest service can listen on port 0`;
 }
 
 function where(forward: PortForward): string {
@@ -152,7 +177,11 @@ function firstShared(
  * apart, since the kernel refuses the second bind. With target 2023 also
  * the spec forms that passt 2023 rejects: `all-with-address` (`ADDR/all`),
  * `dev-without-address` (`%dev/`) and `dev-name-too-long` (over 12
- * characters; over 15 for 2026). Every problem found has severity `error`.
+ * characters; over 15 for 2026), and `mapped-address` (an IPv4-mapped IPv6
+ * address, which passt 2023 parses but cannot bind; passt 2026 takes it as
+ * IPv4). Port 0 gets a message saying what the target passt does with it
+ * (2023 binds a random port, 2026 refuses the rule). Every problem found
+ * has severity `error`.
  *
  * @param forwards The forwards, e.g. every `<portForward>` of a document.
  * @param options The target passt and which interface each forward belongs to.
@@ -194,6 +223,19 @@ export function checkForwards(
             `a ${proto} <portForward> without ranges on ${forward.address} becomes '${forward.address}${
               forward.dev ? `%${forward.dev}` : ""
             }/all', which passt 2023 rejects as an invalid port specifier`,
+          forward: f,
+        });
+      }
+      const mapped = forward.address === undefined
+        ? undefined
+        : mappedIPv4(parseIPv6(forward.address) ?? []);
+      if (mapped !== undefined) {
+        // spec/passt.md §2.1, §2.4 row "v4-mapped".
+        problems.push({
+          code: "mapped-address",
+          severity: "error",
+          message:
+            `the ${proto} <portForward> address '${forward.address}' is IPv4-mapped, which passt 2023 cannot bind ("Failed to bind any port"); use ${mapped}`,
           forward: f,
         });
       }

@@ -13,7 +13,7 @@ import {
   type PortProblem,
   type PortRange,
 } from "./mod.ts";
-import { addressesOverlap } from "./_address.ts";
+import { addressesOverlap, mappedIPv4, parseIPv6 } from "./_address.ts";
 import { mergeIntervals, type Piece, subtractIntervals } from "./_intervals.ts";
 import { findOverlaps } from "./_overlap.ts";
 import {
@@ -55,7 +55,17 @@ function issueMessage(
     case "port-too-large":
       return `${proto} ${issue.attribute} port ${issue.value} is above ${MAX_PORT}, the highest port`;
     case "port-zero":
-      return `${proto} ${issue.attribute} port ${issue.value} is not a valid port (ports start at 1)`;
+      if (issue.value !== 0 || issue.attribute === "end") {
+        return `${proto} ${issue.attribute} port ${issue.value} is not a valid port (ports start at 1)`;
+      }
+      if (target === "2026") {
+        return `${proto} ${issue.attribute} port 0 is refused by passt 2026 ("Forwarding rule attempts to map ${
+          issue.attribute === "to" ? "to" : "from"
+        } port 0")`;
+      }
+      return issue.attribute === "start"
+        ? `${proto} port 0 makes passt 2023 bind a random port`
+        : `${proto} to port 0 is accepted by passt 2023, but no guest service can listen on port 0`;
     case "end-before-start":
       return `${proto} range ${range.start}-${range.end} ends before it starts`;
     case "exclude-with-to":
@@ -127,6 +137,18 @@ function referenceCheckForwards(
             `a ${proto} <portForward> without ranges on ${forward.address} becomes '${forward.address}${
               forward.dev ? `%${forward.dev}` : ""
             }/all', which passt 2023 rejects as an invalid port specifier`,
+          forward: f,
+        });
+      }
+      const mapped = forward.address === undefined
+        ? undefined
+        : mappedIPv4(parseIPv6(forward.address) ?? []);
+      if (mapped !== undefined) {
+        problems.push({
+          code: "mapped-address",
+          severity: "error",
+          message:
+            `the ${proto} <portForward> address '${forward.address}' is IPv4-mapped, which passt 2023 cannot bind ("Failed to bind any port"); use ${mapped}`,
           forward: f,
         });
       }

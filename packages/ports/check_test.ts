@@ -51,12 +51,30 @@ const RANGE_CASES: [string, PortForward, ReturnType<typeof only>][] = [
     attribute: "end",
     message: "tcp end port 65536 is above 65535, the highest port",
   }],
-  ["port 0", tcp([{ start: 80, to: 0 }]), {
+  ["map to port 0", tcp([{ start: 80, to: 0 }]), {
     code: "port-zero",
     range: 0,
     attribute: "to",
-    message: "tcp to port 0 is not a valid port (ports start at 1)",
+    message:
+      "tcp to port 0 is accepted by passt 2023, but no guest service can listen on port 0",
   }],
+  ["port 0", tcp([{ start: 0 }]), {
+    code: "port-zero",
+    range: 0,
+    attribute: "start",
+    message: "tcp port 0 makes passt 2023 bind a random port",
+  }],
+  [
+    "IPv4-mapped address (2023)",
+    tcp([{ start: 80 }], {
+      address: "::ffff:127.0.0.1",
+    }),
+    {
+      code: "mapped-address",
+      message:
+        `the tcp <portForward> address '::ffff:127.0.0.1' is IPv4-mapped, which passt 2023 cannot bind ("Failed to bind any port"); use 127.0.0.1`,
+    },
+  ],
   ["negative port", tcp([{ start: -1 }]), {
     code: "port-zero",
     range: 0,
@@ -289,4 +307,26 @@ Deno.test("checkForwards() with passt 2023 counts excluded ports of a later forw
     [["overlap-across-forwards", 1, 0, { forward: 0, range: 0 }]],
   );
   assert.deepEqual(checkForwards(forwards, { target: "2026" }), []);
+});
+
+Deno.test("checkForwards() says what each passt does with port 0", () => {
+  const messages = (forward: PortForward, target: "2023" | "2026") =>
+    checkForwards([forward], { target }).map((p) => [p.code, p.message]);
+  assert.deepEqual(messages(tcp([{ start: 0 }]), "2026"), [[
+    "port-zero",
+    'tcp start port 0 is refused by passt 2026 ("Forwarding rule attempts to map from port 0")',
+  ]]);
+  assert.deepEqual(messages(tcp([{ start: 80, to: 0 }]), "2026"), [[
+    "port-zero",
+    'tcp to port 0 is refused by passt 2026 ("Forwarding rule attempts to map to port 0")',
+  ]]);
+});
+
+Deno.test("checkForwards() accepts an IPv4-mapped address with passt 2026", () => {
+  assert.deepEqual(
+    checkForwards([tcp([{ start: 80 }], { address: "::ffff:127.0.0.1" })], {
+      target: "2026",
+    }),
+    [],
+  );
 });

@@ -28,7 +28,8 @@ function coverage(options?: PasstTargetOptions): string {
  * that cut into it, where it listens and the guest ports it reaches. A
  * forward without ranges, or with only exclusions, gets one sentence about
  * all ports, saying which ports the target passt covers. Ranges with a
- * problem get a sentence saying they are ignored and why; exclusions that
+ * problem get a sentence saying they are ignored and why, except port 0,
+ * whose sentence says what the target passt does with it; exclusions that
  * touch no included range get one saying they change nothing.
  *
  * @param forward The `<portForward>`.
@@ -103,6 +104,14 @@ export function explainForward(
       p.range === index && p.code !== "overlap" &&
       p.code !== "overlap-across-forwards"
     );
+    if (
+      issue?.code === "port-zero" && issue.attribute !== "end" &&
+      range[issue.attribute as "start" | "to"] === 0
+    ) {
+      // Port 0 is not ignored: the message says what the target passt does.
+      sentences.push(issue.message);
+      return;
+    }
     if (issue) {
       sentences.push(
         `the ${proto} range ${formatWritten(range)} is ignored because ${

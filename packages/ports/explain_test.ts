@@ -65,6 +65,20 @@ const CASES: [string, PortForward, "2023" | "2026", string[]][] = [
       "the exclusion of tcp port 9 changes nothing, because no range of this <portForward> includes it",
     ],
   ],
+  ["port 0 (2023)", { proto: "tcp", ranges: [{ start: 0 }] }, "2023", [
+    "tcp port 0 makes passt 2023 bind a random port",
+  ]],
+  [
+    "map to port 0 (2023)",
+    { proto: "tcp", ranges: [{ start: 40022, to: 0 }] },
+    "2023",
+    [
+      "tcp to port 0 is accepted by passt 2023, but no guest service can listen on port 0",
+    ],
+  ],
+  ["port 0 (2026)", { proto: "udp", ranges: [{ start: 0 }] }, "2026", [
+    'udp start port 0 is refused by passt 2026 ("Forwarding rule attempts to map from port 0")',
+  ]],
 ];
 
 for (const [name, forward, target, expected] of CASES) {
