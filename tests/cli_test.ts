@@ -499,7 +499,7 @@ Deno.test("explain and format print the warnings on stderr", async () => {
     assert.equal(code, 0);
     assert.equal(
       stderr,
-      `${file}:5:50: warning: Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>.\n`,
+      `${file}:5:50: warning: Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>\n`,
     );
     const explain = await passtkit(["explain", SEED]);
     assert.match(explain.stderr, /^examples\/seed\.xml:5:50: warning: /);

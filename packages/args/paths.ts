@@ -5,8 +5,6 @@
  * @module
  */
 
-import type { XmlDocument } from "@passtkit/xml";
-
 /**
  * The longest UNIX socket path, in bytes, that fits `sun_path` (108 bytes
  * with the terminating NUL). passt rejects longer paths; QEMU too.
@@ -101,50 +99,9 @@ export function shortName(id: number, name: string): string {
   return `${id}-${Array.from(name).slice(0, 20).join("")}`;
 }
 
-/**
- * Returns the device alias of every interface of a document, in document
- * order, as libvirt assigns them when the domain starts: an interface's own
- * `<alias name>`, else `net<N>` with N one more than the highest `net<N>`
- * alias already taken (so `net0`, `net1`, … by position when no interface
- * has an alias). `type='hostdev'` interfaces are PCI devices to libvirt and
- * get `hostdev<N>` instead.
- *
- * @param doc The parsed document.
- * @returns One alias per interface, indexed like `doc.interfaces`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parse } from "@passtkit/xml";
- * import { interfaceAliases } from "@passtkit/args";
- *
- * const doc = parse(`<devices>
- *   <interface type='user'><backend type='passt'/></interface>
- *   <interface type='user'><alias name='ua-web'/><backend type='passt'/></interface>
- *   <interface type='user'><backend type='passt'/></interface>
- * </devices>`);
- * assert.deepEqual(interfaceAliases(doc), ["net0", "ua-web", "net1"]);
- * ```
- */
-export function interfaceAliases(doc: XmlDocument): string[] {
-  const aliases: (string | undefined)[] = doc.interfaces.map((i) => i.alias);
-  const highest = (prefix: string) => {
-    let next = 0;
-    for (const alias of aliases) {
-      const match = alias === undefined
-        ? null
-        : new RegExp(`^${prefix}([0-9]+)$`).exec(alias);
-      if (match) next = Math.max(next, Number(match[1]) + 1);
-    }
-    return next;
-  };
-  doc.interfaces.forEach((iface, i) => {
-    if (aliases[i] !== undefined) return;
-    // libvirt's qemuAssignDeviceNetAlias(def, net, -1): highest index + 1.
-    const prefix = iface.type === "hostdev" ? "hostdev" : "net";
-    aliases[i] = `${prefix}${highest(prefix)}`;
-  });
-  return aliases as string[];
-}
+// libvirt's alias rule lives in @passtkit/xml, which validate and the ports
+// command share; it stays exported here for existing users.
+export { interfaceAliases } from "@passtkit/xml";
 
 /** The inputs of {@linkcode passtPaths}. */
 export interface PasstPathsOptions {

@@ -78,16 +78,17 @@ const YELLOW = "\x1b[1;33m";
 const BOLD = "\x1b[1m";
 const RESET = "\x1b[0m";
 
-/** One diagnostic as `FILE:LINE:COLUMN: SEVERITY: MESSAGE`. */
+/** One diagnostic as `FILE:LINE:COLUMN: SEVERITY: MESSAGE`, then ` (HINT)` if it has one. */
 export function diagnosticLine(
   file: string,
   d: Diagnostic,
   color = false,
 ): string {
   const where = `${file}:${d.line}:${d.column}:`;
-  if (!color) return `${where} ${d.severity}: ${d.message}`;
+  const hint = d.hint === undefined ? "" : ` (${d.hint})`;
+  if (!color) return `${where} ${d.severity}: ${d.message}${hint}`;
   const tint = d.severity === "error" ? RED : YELLOW;
-  return `${BOLD}${where}${RESET} ${tint}${d.severity}:${RESET} ${d.message}`;
+  return `${BOLD}${where}${RESET} ${tint}${d.severity}:${RESET} ${d.message}${hint}`;
 }
 
 /**
@@ -107,12 +108,13 @@ export function printDiagnostics(
   for (const d of diagnostics) write(diagnosticLine(file, d, color) + "\n");
 }
 
-/** A diagnostic as plain JSON (the `--json` shape). */
+/** A diagnostic as plain JSON (the `--json` shape); `hint` only when it has one. */
 export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   return {
     severity: d.severity,
     code: d.code,
     message: d.message,
+    ...(d.hint === undefined ? {} : { hint: d.hint }),
     line: d.line,
     column: d.column,
   };

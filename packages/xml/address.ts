@@ -6,6 +6,7 @@
 
 import ipaddr from "ipaddr.js";
 import type { IpFamily } from "./model.ts";
+import { ipv6Parts } from "./_ip.ts";
 
 /** A parsed IP address: its family and canonical text. */
 export interface CanonicalAddress {
@@ -30,6 +31,8 @@ export interface CanonicalAddress {
  * assert.deepEqual(canonicalAddress("2001:DB8:0:0::FEED"), { family: "ipv6", text: "2001:db8::feed" });
  * assert.deepEqual(canonicalAddress("10.0.0.1"), { family: "ipv4", text: "10.0.0.1" });
  * assert.equal(canonicalAddress("::102:304")?.text, "::1.2.3.4");
+ * assert.equal(canonicalAddress("::1.2.3.4")?.text, "::1.2.3.4");
+ * assert.equal(canonicalAddress("::FFFF:10.0.0.1")?.text, "::ffff:10.0.0.1");
  * assert.equal(canonicalAddress("localhost"), undefined);
  * ```
  */
@@ -37,9 +40,9 @@ export function canonicalAddress(text: string): CanonicalAddress | undefined {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
     return { family: "ipv4", text: ipaddr.IPv4.parse(text).toString() };
   }
-  if (text.includes("%") || !ipaddr.IPv6.isValid(text)) return undefined;
-  const address = ipaddr.IPv6.parse(text);
-  const parts = address.parts;
+  const parts = ipv6Parts(text);
+  if (parts === undefined) return undefined;
+  const address = new ipaddr.IPv6(parts);
   const dotted = () =>
     [parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff]
       .join(".");

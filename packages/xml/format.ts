@@ -127,7 +127,11 @@ function routeLine(route: RouteDef): string {
   }/>`;
 }
 
-function portForwardLines(forward: PortForwardDef, indent: string): string[] {
+function portForwardLines(
+  forward: PortForwardDef,
+  indent: string,
+  text: string,
+): string[] {
   const open = `<portForward${
     attrs([
       ["proto", forward.proto ?? forward.source.attributes.proto?.value],
@@ -149,8 +153,13 @@ function portForwardLines(forward: PortForwardDef, indent: string): string[] {
     )
     .filter((a) => a !== "")
     .map((a) => `${indent}  <range${a}/>`);
-  if (ranges.length === 0) return [`${indent}${open}/>`];
-  return [`${indent}${open}>`, ...ranges, `${indent}</portForward>`];
+  // Kept so that nothing is lost (libvirt would drop them; validate warns).
+  const others = (forward.source.others ?? []).map((o) =>
+    reindent(o, text, `${indent}  `)
+  );
+  const children = [...ranges, ...others];
+  if (children.length === 0) return [`${indent}${open}/>`];
+  return [`${indent}${open}>`, ...children, `${indent}</portForward>`];
 }
 
 function reindent(raw: RawElement, text: string, indent: string): string {
@@ -197,7 +206,8 @@ const KNOWN_PLACED = new Set([
  * order, attributes in libvirt's order with single quotes, defaults omitted,
  * `family` added, MAC lower-cased, IPv6 compressed. The seed design's
  * `<backend upstream>` becomes `<source dev>`, its released equivalent.
- * Elements passtkit does not model are kept verbatim in libvirt's position.
+ * Elements passtkit does not model are kept verbatim in libvirt's position;
+ * children of `<portForward>` other than `<range>` are kept after its ranges.
  *
  * @param iface The interface.
  * @param options Indentation.
@@ -249,7 +259,7 @@ export function formatInterface(
   for (const ip of iface.ips) push(ipLine(ip));
   for (const route of iface.routes) push(routeLine(route));
   for (const forward of iface.portForwards) {
-    lines.push(...portForwardLines(forward, indent));
+    lines.push(...portForwardLines(forward, indent, text));
   }
   lines.push(...rawLines(iface, BEFORE_MODEL, text, indent));
   const model = iface.model ??

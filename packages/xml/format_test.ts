@@ -118,3 +118,50 @@ Deno.test("format() leaves interfaces that are neither passt nor type='user' unt
 </devices>`;
   assert.equal(format(parse(text)), text);
 });
+
+Deno.test("format() keeps unknown children of <portForward> after its ranges", () => {
+  const text = `<interface type='user'>
+  <backend type='passt'/>
+  <portForward proto='tcp'>
+    <rnage start='2022' to='22'/>
+  </portForward>
+  <portForward proto='udp'>
+      <note>x</note>
+      <range start='53'/>
+  </portForward>
+</interface>`;
+  const once = format(parse(text));
+  assert.equal(
+    once,
+    `<interface type='user'>
+  <portForward proto='tcp'>
+    <rnage start='2022' to='22'/>
+  </portForward>
+  <portForward proto='udp'>
+    <range start='53'/>
+    <note>x</note>
+  </portForward>
+  <backend type='passt'/>
+</interface>`,
+  );
+  assert.equal(format(parse(once)), once);
+});
+
+Deno.test("parse() records children that libvirt ignores in the element's source", () => {
+  const doc = parse(`<interface type='user'>
+  <backend type='passt'><portForward proto='tcp'/></backend>
+  <portForward proto='tcp'><rnage start='1'/><range start='2'><x/></range></portForward>
+</interface>`);
+  const iface = doc.interfaces[0]!;
+  assert.deepEqual(
+    iface.backend?.source.others?.map((o) => [o.name, o.xml, o.source.line]),
+    [["portForward", "<portForward proto='tcp'/>", 2]],
+  );
+  const forward = iface.portForwards[0]!;
+  assert.deepEqual(forward.source.others?.map((o) => o.name), ["rnage"]);
+  assert.deepEqual(forward.ranges[0]?.source.others?.map((o) => o.name), [
+    "x",
+  ]);
+  assert.equal(iface.elements.mac, undefined);
+  assert.equal(iface.backend?.source.others?.[0]?.known, false);
+});

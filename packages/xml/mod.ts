@@ -20,3 +20,5 @@ export * from "./address.ts";
 export * from "./format.ts";
 export * from "./validate.ts";
 export * from "./explain.ts";
+export * from "./interface_alias.ts";
+export * from "./passt_forwards.ts";

@@ -42,6 +42,13 @@ export interface ElementSource extends SourcePosition {
   readonly start: number;
   /** Offset just after the element's end tag (or `/>`). */
   readonly end: number;
+  /**
+   * Child elements passtkit does not model, kept verbatim, in document order
+   * (e.g. a misspelt `<rnage>` inside `<portForward>`). Recorded for the
+   * children of `<interface>` that passtkit models and for `<range>`; absent
+   * when there are none. libvirt ignores them.
+   */
+  readonly others?: readonly RawElement[];
 }
 
 /** A child element passtkit does not model (e.g. `<address>`, `<driver>`), kept verbatim. */
@@ -97,7 +104,10 @@ export interface RangeDef extends PortRange {
   readonly source: ElementSource;
 }
 
-/** `<portForward proto address dev>` with its ranges and source. */
+/**
+ * `<portForward proto address dev>` with its ranges and source. Child
+ * elements other than `<range>` are in `source.others`.
+ */
 export interface PortForwardDef extends Omit<PortForward, "proto" | "ranges"> {
   /** The protocol; absent or invalid values leave it undefined (see `source`). */
   readonly proto?: Protocol;
@@ -194,6 +204,11 @@ export interface Diagnostic {
   readonly code: string;
   /** One sentence; libvirt's exact text where libvirt has one. */
   readonly message: string;
+  /**
+   * A suggestion kept apart from `message` so that libvirt's texts stay
+   * exact, e.g. `did you mean 'tcp'?` for `proto='tpc'`.
+   */
+  readonly hint?: string;
   /** 1-based line of the offending attribute or element. */
   readonly line: number;
   /** 1-based column of the offending attribute or element. */

@@ -106,6 +106,27 @@ class Reader {
       end: element.end,
     };
   }
+
+  /** `source(element)` plus the children not named in `modelled`, verbatim. */
+  sourceWithOthers(
+    element: XmlElement,
+    modelled: readonly string[] = [],
+  ): ElementSource {
+    const source = this.source(element);
+    const others = childElements(element)
+      .filter((child) => !modelled.includes(child.name))
+      .map((child) => this.raw(child, false));
+    return others.length === 0 ? source : { ...source, others };
+  }
+
+  raw(element: XmlElement, known: boolean): RawElement {
+    return {
+      name: element.name,
+      xml: this.text.slice(element.start, element.end),
+      known,
+      source: this.source(element),
+    };
+  }
 }
 
 function childElements(element: XmlElement, name?: string): XmlElement[] {
@@ -152,7 +173,7 @@ function readRange(reader: Reader, element: XmlElement): RangeDef {
       : a.exclude === "no"
       ? false
       : undefined,
-    source: reader.source(element),
+    source: reader.sourceWithOthers(element),
   });
 }
 
@@ -166,7 +187,7 @@ function readPortForward(reader: Reader, element: XmlElement): PortForwardDef {
     address: a.address,
     dev: a.dev,
     ranges: childElements(element, "range").map((r) => readRange(reader, r)),
-    source: reader.source(element),
+    source: reader.sourceWithOthers(element, ["range"]),
   });
 }
 
@@ -189,7 +210,7 @@ function readIp(reader: Reader, element: XmlElement): IpDef {
     family,
     prefix: unsigned(a.prefix),
     peer: a.peer,
-    source: reader.source(element),
+    source: reader.sourceWithOthers(element),
   });
 }
 
@@ -202,7 +223,7 @@ function readRoute(reader: Reader, element: XmlElement): RouteDef {
     prefix: unsigned(a.prefix),
     netmask: a.netmask,
     metric: unsigned(a.metric),
-    source: reader.source(element),
+    source: reader.sourceWithOthers(element),
   });
 }
 
@@ -216,7 +237,7 @@ function readBackend(reader: Reader, element: XmlElement): BackendDef {
     upstream: a.upstream,
     tap: a.tap,
     vhost: a.vhost,
-    source: reader.source(element),
+    source: reader.sourceWithOthers(element),
   });
 }
 
@@ -232,14 +253,16 @@ function readInterface(
   const others: RawElement[] = [];
   for (const child of childElements(element)) {
     if (MODELLED.has(child.name)) {
-      (elements[child.name] ??= []).push(reader.source(child));
+      (elements[child.name] ??= []).push(
+        reader.sourceWithOthers(
+          child,
+          child.name === "portForward" ? ["range"] : [],
+        ),
+      );
     } else {
-      others.push({
-        name: child.name,
-        xml: reader.text.slice(child.start, child.end),
-        known: KNOWN_INTERFACE_CHILDREN.includes(child.name),
-        source: reader.source(child),
-      });
+      others.push(
+        reader.raw(child, KNOWN_INTERFACE_CHILDREN.includes(child.name)),
+      );
     }
   }
   const backend = first("backend");

@@ -6,16 +6,23 @@
  */
 
 import { checkForwards, type PortForward } from "@passtkit/ports";
+import { closest, distance } from "fastest-levenshtein";
+import ipaddr from "ipaddr.js";
 import type {
   Diagnostic,
   ElementSource,
   InterfaceDef,
   PortForwardDef,
   RangeDef,
+  RawElement,
   SourcePosition,
   XmlDocument,
 } from "./model.ts";
 import { canonicalAddress } from "./address.ts";
+import { ipv6Parts } from "./_ip.ts";
+import { KNOWN_INTERFACE_CHILDREN } from "./parse.ts";
+import { type PasstForward, passtForwards } from "./passt_forwards.ts";
+import { servedByPasst } from "./_passt.ts";
 
 /** Options for {@linkcode validate}. */
 export interface ValidateOptions {
@@ -78,6 +85,87 @@ const KNOWN_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   alias: ["name"],
 };
 
+// Child elements libvirt knows inside each modelled element; any other is
+// ignored. `<source>` children are checked for passt interfaces only.
+const KNOWN_CHILDREN: Readonly<Record<string, readonly string[]>> = {
+  portForward: ["range"],
+  // spec §3.3: host-side <ip>/<route> have a rule of their own.
+  source: ["reconnect", "ip", "route"],
+};
+
+// Enumerated attribute values, for "did you mean" hints.
+const PROTOCOLS = ["tcp", "udp"];
+const BACKEND_TYPES = ["passt", "default"];
+const EXCLUDE_VALUES = ["yes", "no"];
+const IP_FAMILIES = ["ipv4", "ipv6"];
+const LINK_STATES = ["up", "down"];
+
+/**
+ * The candidate a misspelt `value` most likely meant: one edit away
+ * (letter case aside), or two when they are a transposition or the word is
+ * long enough that two edits still leave it recognisable.
+ */
+function suggestion(
+  value: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  const list = [...candidates];
+  if (value === "" || list.length === 0) return undefined;
+  const lower = value.toLowerCase();
+  const lowered = list.map((c) => c.toLowerCase());
+  const best = closest(lower, lowered);
+  const edits = distance(lower, best);
+  const letters = (text: string) => [...text].sort().join("");
+  const close = edits <= 1 ||
+    (edits === 2 && (letters(lower) === letters(best) || lower.length >= 5));
+  return close ? list[lowered.indexOf(best)] : undefined;
+}
+
+/** `did you mean 'tcp'?`, or `undefined` when nothing is close. */
+function meantValue(
+  value: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  const meant = suggestion(value, candidates);
+  return meant === undefined ? undefined : `did you mean '${meant}'?`;
+}
+
+/** `did you mean <range>?`, or `undefined` when nothing is close. */
+function meantElement(
+  name: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  const meant = suggestion(name, candidates);
+  return meant === undefined ? undefined : `did you mean <${meant}>?`;
+}
+
+/**
+ * Why passt refuses `address` as `--address` (spec passt.md §1.1: loopback,
+ * multicast, broadcast, unspecified and IPv4-mapped give "Invalid address").
+ */
+function refusedGuestAddress(address: string): string | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) {
+    const octets = ipaddr.IPv4.parse(address).octets;
+    const first = octets[0] ?? 0;
+    if (first === 127) return "loopback";
+    if (first >= 224 && first <= 239) return "multicast";
+    if (octets.every((o) => o === 255)) return "broadcast";
+    if (octets.every((o) => o === 0)) return "unspecified";
+    return undefined;
+  }
+  const parts = ipv6Parts(address);
+  if (parts === undefined) return undefined;
+  if (parts.every((p) => p === 0)) return "unspecified";
+  if (parts.slice(0, 7).every((p) => p === 0) && parts[7] === 1) {
+    return "loopback";
+  }
+  if (((parts[0] ?? 0) >> 8) === 0xff) return "multicast";
+  if (parts.slice(0, 5).every((p) => p === 0) && parts[5] === 0xffff) {
+    return "IPv4-mapped";
+  }
+  return undefined;
+}
+
 // Elements libvirt reads only once per interface (the first one wins).
 const SINGLE_ELEMENTS = ["mac", "source", "model", "backend", "mtu", "alias"];
 
@@ -114,11 +202,13 @@ class Collector {
     message: string,
     at: SourcePosition,
     iface?: number,
+    hint?: string,
   ): void {
     this.#list.push({
       severity,
       code,
       message,
+      ...(hint === undefined ? {} : { hint }),
       line: at.line,
       column: at.column,
       ...(iface === undefined ? {} : { interface: iface }),
@@ -152,13 +242,13 @@ function ifNameProblem(
   if (name === "") {
     return {
       code: "interface-name-empty",
-      message: `The host interface name in ${what} is empty.`,
+      message: `The host interface name in ${what} is empty`,
     };
   }
   if (/[\s/:%]/.test(name) || name === "." || name === "..") {
     return {
       code: "interface-name-invalid",
-      message: `'${name}' in ${what} is not a valid Linux interface name.`,
+      message: `'${name}' in ${what} is not a valid Linux interface name`,
     };
   }
   const bytes = byteLength(name);
@@ -166,7 +256,7 @@ function ifNameProblem(
     return {
       code: "interface-name-too-long",
       message:
-        `The interface name '${name}' in ${what} is ${bytes} bytes long; Linux allows at most ${IFNAMSIZ_MAX}.`,
+        `The interface name '${name}' in ${what} is ${bytes} bytes long; Linux allows at most ${IFNAMSIZ_MAX}`,
     };
   }
   return undefined;
@@ -184,20 +274,31 @@ class InterfaceChecker {
     readonly doc: XmlDocument,
     readonly target: "2023" | "2026",
     readonly out: Collector,
+    /** Index of the document's first `type='vhostuser'` interface. */
+    readonly firstVhostuser?: number,
   ) {
     this.iface = iface;
     this.typeKnown = NET_TYPES.has(iface.type) &&
       iface.source.attributes.type !== undefined;
-    this.passt = iface.backend?.type === "passt" &&
-      (iface.type === "user" || iface.type === "vhostuser");
+    this.passt = servedByPasst(iface);
   }
 
-  error(code: string, message: string, where: SourcePosition): void {
-    this.out.add("error", code, message, where, this.iface.index);
+  error(
+    code: string,
+    message: string,
+    where: SourcePosition,
+    hint?: string,
+  ): void {
+    this.out.add("error", code, message, where, this.iface.index, hint);
   }
 
-  warning(code: string, message: string, where: SourcePosition): void {
-    this.out.add("warning", code, message, where, this.iface.index);
+  warning(
+    code: string,
+    message: string,
+    where: SourcePosition,
+    hint?: string,
+  ): void {
+    this.out.add("warning", code, message, where, this.iface.index, hint);
   }
 
   run(): void {
@@ -230,6 +331,7 @@ class InterfaceChecker {
         "interface-type-invalid",
         `Invalid value for attribute 'type' in element 'interface': '${type.value}'.`,
         type,
+        meantValue(type.value, NET_TYPES),
       );
     }
   }
@@ -247,6 +349,7 @@ class InterfaceChecker {
         "backend-type-invalid",
         `Invalid value for attribute 'type' in element 'backend': '${type.value}'.`,
         type,
+        meantValue(type.value, BACKEND_TYPES),
       );
     }
     // spec §3.3 (11.1.0+ text).
@@ -263,7 +366,7 @@ class InterfaceChecker {
     if (backend.logFile !== undefined && !backend.logFile.startsWith("/")) {
       this.error(
         "log-file-not-absolute",
-        `The logFile '${backend.logFile}' is not an absolute path.`,
+        `The logFile '${backend.logFile}' is not an absolute path`,
         at(backend.source, "logFile"),
       );
     }
@@ -272,7 +375,7 @@ class InterfaceChecker {
       if (value !== undefined && !DNS_NAME.test(value)) {
         this.error(
           `${name}-invalid`,
-          `The ${name} '${value}' is not a DNS name: only letters, digits, '.' and '-' are allowed.`,
+          `The ${name} '${value}' is not a DNS name: only letters, digits, '.' and '-' are allowed`,
           at(backend.source, name),
         );
       }
@@ -292,14 +395,14 @@ class InterfaceChecker {
     ) {
       this.error(
         "upstream-conflict",
-        `<backend upstream='${upstream}'> and <source dev='${iface.sourceDev}'> name different host interfaces, but both set passt's --interface.`,
+        `<backend upstream='${upstream}'> and <source dev='${iface.sourceDev}'> name different host interfaces, but both set passt's --interface`,
         where,
       );
       return;
     }
     this.warning(
       "upstream-ignored",
-      `Released libvirt ignores <backend upstream='${upstream}'>; passtkit treats it as <source dev='${upstream}'/>.`,
+      `Released libvirt ignores <backend upstream='${upstream}'>; passtkit treats it as <source dev='${upstream}'/>`,
       where,
     );
   }
@@ -313,7 +416,7 @@ class InterfaceChecker {
       if (this.passt) {
         this.warning(
           "mac-missing",
-          "The interface has no <mac address>; libvirt generates a random one.",
+          "The interface has no <mac address>; libvirt generates a random one",
           element ?? iface.source,
         );
       }
@@ -347,6 +450,17 @@ class InterfaceChecker {
         "vhostuser-source-type",
         `Type='${type.value}' unsupported for <interface type='vhostuser'>`,
         type,
+      );
+    }
+    // spec §3.3: host-side addresses and routes are for ethernet only.
+    const hostSide = source.others?.find((o) =>
+      o.name === "ip" || o.name === "route"
+    );
+    if (hostSide && this.typeKnown && iface.type !== "ethernet") {
+      this.error(
+        "source-ip-unsupported",
+        `Invalid attempt to set network interface host-side IP route and/or address info on interface of type '${iface.type}'. This is only supported on interfaces of type 'ethernet'`,
+        hostSide.source,
       );
     }
     // spec §3.1: 11.x reads <source dev> only for the passt backend.
@@ -396,6 +510,16 @@ class InterfaceChecker {
         );
         continue;
       }
+      // libvirt takes any other family as "from the address"; passtkit
+      // follows its wording for enumerations.
+      if (written !== undefined && written !== family) {
+        this.error(
+          "ip-family-invalid",
+          `Invalid value for attribute 'family' in element 'ip': '${written}'.`,
+          a.family!,
+          meantValue(written, IP_FAMILIES),
+        );
+      }
       const prefix = ip.prefix ?? 0;
       if (
         a.prefix !== undefined &&
@@ -433,6 +557,16 @@ class InterfaceChecker {
           "ip-peer",
           "Invalid attempt to set peer IP for guest",
           a.peer,
+        );
+      }
+      const refused = this.passt
+        ? refusedGuestAddress(canonical.text)
+        : undefined;
+      if (refused !== undefined) {
+        this.error(
+          "ip-address-refused",
+          `passt rejects the ${refused} address '${a.address.value}' as a guest address`,
+          a.address,
         );
       }
       if (family === "ipv4") {
@@ -575,6 +709,7 @@ class InterfaceChecker {
         "portforward-proto-invalid",
         `Invalid value for attribute 'proto' in element 'portForward': '${a.proto.value}'.`,
         a.proto,
+        meantValue(a.proto.value, PROTOCOLS),
       );
     }
     if (a.address !== undefined && !canonicalAddress(a.address.value)) {
@@ -612,6 +747,7 @@ class InterfaceChecker {
         "range-exclude-invalid",
         `Invalid value for attribute 'exclude' in element 'range': '${a.exclude.value}'.`,
         a.exclude,
+        meantValue(a.exclude.value, EXCLUDE_VALUES),
       );
     }
   }
@@ -627,6 +763,24 @@ class InterfaceChecker {
         false,
       );
     }
+    const proto = forward.proto ?? forward.source.attributes.proto?.value ??
+      "";
+    const strays = forward.source.others ?? [];
+    if (forward.ranges.length === 0 && strays.length > 0) {
+      // A misspelt <range> turns the forward into "every port".
+      const names = [...new Set(strays.map((o) => `<${o.name}>`))];
+      this.error(
+        "portforward-no-range",
+        `The <portForward proto='${proto}'> has no <range> but contains ${
+          names.join(", ")
+        }, so it would forward every port`,
+        forward.source,
+        strays.map((o) => meantElement(o.name, ["range"])).find((h) =>
+          h !== undefined
+        ),
+      );
+      return;
+    }
     // No <range> renders `all`. checkForwards reports the 2023 spec errors
     // (`ADDR/all`, `%dev/…`); what is left costs one socket per port.
     const rejected = this.target === "2023" &&
@@ -634,9 +788,7 @@ class InterfaceChecker {
     if (forward.ranges.length === 0 && !rejected) {
       this.warning(
         "port-forward-all",
-        `A <portForward proto='${
-          forward.proto ?? forward.source.attributes.proto?.value ?? ""
-        }'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands).`,
+        `A <portForward proto='${proto}'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands)`,
         forward.source,
       );
     }
@@ -667,7 +819,7 @@ class InterfaceChecker {
         "mtu-out-of-range",
         `The MTU '${
           size!.value
-        }' is outside passt's range of ${MTU_MIN} to ${MTU_MAX}.`,
+        }' is outside passt's range of ${MTU_MIN} to ${MTU_MAX}`,
         size!,
       );
     }
@@ -692,6 +844,8 @@ class InterfaceChecker {
     const { iface, doc } = this;
     // spec §1, §3.4: since 11.2.0 every vhost-user interface needs shared memory.
     if (iface.type !== "vhostuser") return;
+    // libvirt checks the domain once: report it at the first such interface.
+    if (iface.index !== this.firstVhostuser) return;
     if (doc.kind === "domain") {
       if (!doc.domain.sharedMemory) {
         this.error(
@@ -703,7 +857,7 @@ class InterfaceChecker {
     } else {
       this.warning(
         "shared-memory-unknown",
-        `An <interface type='vhostuser'> needs a domain with shared memory (<memoryBacking><access mode='shared'/></memoryBacking>), which this <${doc.kind}> document cannot show.`,
+        `An <interface type='vhostuser'> needs a domain with shared memory (<memoryBacking><access mode='shared'/></memoryBacking>), which this <${doc.kind}> document cannot show`,
         iface.source,
       );
     }
@@ -718,6 +872,7 @@ class InterfaceChecker {
         "link-state-invalid",
         `unknown interface link state '${state.value}'`,
         state,
+        meantValue(state.value, LINK_STATES),
       );
     }
   }
@@ -732,7 +887,7 @@ class InterfaceChecker {
         if (single && i > 0) {
           this.warning(
             "duplicate-element",
-            `The interface has more than one <${name}>; libvirt uses only the first.`,
+            `The interface has more than one <${name}>; libvirt uses only the first`,
             source,
           );
           return;
@@ -747,10 +902,37 @@ class InterfaceChecker {
       if (!other.known) {
         this.warning(
           "unknown-element",
-          `Unknown element <${other.name}> in <interface>; libvirt silently drops it.`,
+          `Unknown element <${other.name}> in <interface>; libvirt silently drops it`,
           other.source,
+          meantElement(other.name, KNOWN_INTERFACE_CHILDREN),
         );
       }
+    }
+    for (const [name, sources] of Object.entries(iface.elements)) {
+      // A second <mac>, <backend>, … is ignored as a whole (warned above).
+      const used = SINGLE_ELEMENTS.includes(name)
+        ? sources.slice(0, 1)
+        : sources;
+      for (const source of used) this.checkNested(source);
+    }
+    for (const forward of iface.portForwards) {
+      for (const range of forward.ranges) this.checkNested(range.source);
+    }
+  }
+
+  /** Warnings for child elements libvirt ignores inside a modelled element. */
+  checkNested(source: ElementSource): void {
+    // spec §2.1: <source> children mean something for other interface types.
+    if (source.name === "source" && !this.passt) return;
+    const known = KNOWN_CHILDREN[source.name] ?? [];
+    for (const other of source.others ?? []) {
+      if (known.includes(other.name)) continue;
+      this.warning(
+        "unknown-element",
+        `Unknown element <${other.name}> in <${source.name}>; libvirt ignores it`,
+        other.source,
+        nestedHint(other, known),
+      );
     }
   }
 
@@ -761,17 +943,25 @@ class InterfaceChecker {
       if (!known.includes(name)) {
         this.warning(
           "unknown-attribute",
-          `Unknown attribute '${name}' in element '${source.name}'; libvirt silently ignores it.`,
+          `Unknown attribute '${name}' in element '${source.name}'; libvirt silently ignores it`,
           attribute,
+          meantValue(name, known),
         );
       }
     }
   }
 }
 
-interface FedForward {
-  readonly iface: InterfaceDef;
-  readonly forward: PortForwardDef;
+/** The hint for an element nested where libvirt does not look for it. */
+function nestedHint(
+  other: RawElement,
+  known: readonly string[],
+): string | undefined {
+  const meant = meantElement(other.name, known);
+  if (meant !== undefined) return meant;
+  return KNOWN_INTERFACE_CHILDREN.includes(other.name)
+    ? `<${other.name}> belongs directly inside <interface>`
+    : undefined;
 }
 
 // spec §3.3: libvirt's own message when a <range> lacks `start`.
@@ -787,44 +977,25 @@ function checkPorts(
   target: "2023" | "2026",
   out: Collector,
 ): void {
-  const fed: FedForward[] = [];
+  const fed: { interface: number; item: PasstForward }[] = [];
   const forwards: PortForward[] = [];
   const groups: string[] = [];
-  for (const iface of doc.interfaces) {
-    const passt = iface.backend?.type === "passt" &&
-      (iface.type === "user" || iface.type === "vhostuser");
-    if (!passt) continue;
-    for (const forward of iface.portForwards) {
-      // Forwards libvirt cannot parse never reach passt.
-      if (forward.proto === undefined) continue;
-      let address: string | undefined;
-      if (forward.address !== undefined) {
-        address = canonicalAddress(forward.address)?.text;
-        if (address === undefined) continue;
-      }
-      fed.push({ iface, forward });
-      // libvirt's default alias names the passt process in messages.
-      groups.push(iface.alias ?? `net${iface.index}`);
-      forwards.push({
-        proto: forward.proto,
-        ...(address === undefined ? {} : { address }),
-        ...(forward.dev === undefined ? {} : { dev: forward.dev }),
-        ranges: forward.ranges.map(({ start, end, to, exclude }) => ({
-          ...(start === undefined ? {} : { start }),
-          ...(end === undefined ? {} : { end }),
-          ...(to === undefined ? {} : { to }),
-          ...(exclude === undefined ? {} : { exclude }),
-        })),
-      });
+  for (const entry of passtForwards(doc)) {
+    for (const item of entry.forwards) {
+      fed.push({ interface: entry.interface, item });
+      forwards.push(item.forward);
+      // libvirt's alias names the passt process in messages.
+      groups.push(entry.alias);
     }
   }
   if (forwards.length === 0) return;
   for (const problem of checkForwards(forwards, { target, groups })) {
-    const item = fed[problem.forward];
-    if (!item) continue;
+    const fedForward = fed[problem.forward];
+    if (!fedForward) continue;
+    const forward = fedForward.item.def;
     const range = problem.range === undefined
       ? undefined
-      : item.forward.ranges[problem.range];
+      : forward.ranges[problem.range];
     let { code, message } = problem;
     if (code === "missing-start" && range) {
       const a = range.source.attributes;
@@ -841,15 +1012,17 @@ function checkPorts(
     let where: SourcePosition;
     if (code === "dev-without-address" || code === "dev-name-too-long") {
       // A malformed name already has its own error.
-      const dev = item.forward.dev ?? "";
+      const dev = forward.dev ?? "";
       if (code === "dev-name-too-long" && ifNameProblem(dev, "", false)) {
         continue;
       }
-      where = at(item.forward.source, "dev");
+      where = at(forward.source, "dev");
+    } else if (code === "mapped-address") {
+      where = at(forward.source, "address");
     } else {
-      where = at(range?.source ?? item.forward.source, problem.attribute);
+      where = at(range?.source ?? forward.source, problem.attribute);
     }
-    out.add(problem.severity, code, message, where, item.iface.index);
+    out.add(problem.severity, code, message, where, fedForward.interface);
   }
 }
 
@@ -908,8 +1081,10 @@ export function validate(
 ): Diagnostic[] {
   const target = options.target ?? "2023";
   const out = new Collector();
+  const firstVhostuser = doc.interfaces.find((i) => i.type === "vhostuser")
+    ?.index;
   for (const iface of doc.interfaces) {
-    new InterfaceChecker(iface, doc, target, out).run();
+    new InterfaceChecker(iface, doc, target, out, firstVhostuser).run();
   }
   checkPorts(doc, target, out);
   return out.sorted();

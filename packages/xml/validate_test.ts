@@ -51,12 +51,17 @@ function d(
   message: string,
   line: number,
   column: number,
-  extra: { severity?: "error" | "warning"; interface?: number } = {},
+  extra: {
+    severity?: "error" | "warning";
+    interface?: number;
+    hint?: string;
+  } = {},
 ): Diagnostic {
   return {
     severity: extra.severity ?? "error",
     code,
     message,
+    ...(extra.hint === undefined ? {} : { hint: extra.hint }),
     line,
     column,
     interface: extra.interface ?? 0,
@@ -68,8 +73,12 @@ function warning(
   message: string,
   line: number,
   column: number,
+  hint?: string,
 ): Diagnostic {
-  return d(code, message, line, column, { severity: "warning" });
+  return d(code, message, line, column, {
+    severity: "warning",
+    ...(hint === undefined ? {} : { hint }),
+  });
 }
 
 interface Row {
@@ -485,7 +494,7 @@ const rows: Row[] = [
     xml: iface("", { type: "vhostuser" }),
     expected: [warning(
       "shared-memory-unknown",
-      "An <interface type='vhostuser'> needs a domain with shared memory (<memoryBacking><access mode='shared'/></memoryBacking>), which this <interface> document cannot show.",
+      "An <interface type='vhostuser'> needs a domain with shared memory (<memoryBacking><access mode='shared'/></memoryBacking>), which this <interface> document cannot show",
       1,
       1,
     )],
@@ -583,7 +592,7 @@ const rows: Row[] = [
     xml: iface("", { backend: "<backend type='passt' logFile='passt.log'/>" }),
     expected: [d(
       "log-file-not-absolute",
-      "The logFile 'passt.log' is not an absolute path.",
+      "The logFile 'passt.log' is not an absolute path",
       3,
       25,
     )],
@@ -593,7 +602,7 @@ const rows: Row[] = [
     xml: iface("", { backend: "<backend type='passt' logFile=''/>" }),
     expected: [d(
       "log-file-not-absolute",
-      "The logFile '' is not an absolute path.",
+      "The logFile '' is not an absolute path",
       3,
       25,
     )],
@@ -603,7 +612,7 @@ const rows: Row[] = [
     xml: iface("", { backend: "<backend type='passt' hostname='my_host'/>" }),
     expected: [d(
       "hostname-invalid",
-      "The hostname 'my_host' is not a DNS name: only letters, digits, '.' and '-' are allowed.",
+      "The hostname 'my_host' is not a DNS name: only letters, digits, '.' and '-' are allowed",
       3,
       25,
     )],
@@ -613,7 +622,7 @@ const rows: Row[] = [
     xml: iface("", { backend: "<backend type='passt' fqdn='a b.test'/>" }),
     expected: [d(
       "fqdn-invalid",
-      "The fqdn 'a b.test' is not a DNS name: only letters, digits, '.' and '-' are allowed.",
+      "The fqdn 'a b.test' is not a DNS name: only letters, digits, '.' and '-' are allowed",
       3,
       25,
     )],
@@ -623,7 +632,7 @@ const rows: Row[] = [
     xml: iface("  <source dev=''/>"),
     expected: [d(
       "interface-name-empty",
-      "The host interface name in <source dev> is empty.",
+      "The host interface name in <source dev> is empty",
       4,
       11,
     )],
@@ -633,7 +642,7 @@ const rows: Row[] = [
     xml: iface("  <source dev='abcdefghijklmnop'/>"),
     expected: [d(
       "interface-name-too-long",
-      "The interface name 'abcdefghijklmnop' in <source dev> is 16 bytes long; Linux allows at most 15.",
+      "The interface name 'abcdefghijklmnop' in <source dev> is 16 bytes long; Linux allows at most 15",
       4,
       11,
     )],
@@ -643,7 +652,7 @@ const rows: Row[] = [
     xml: iface("  <source dev='eth0:1'/>"),
     expected: [d(
       "interface-name-invalid",
-      "'eth0:1' in <source dev> is not a valid Linux interface name.",
+      "'eth0:1' in <source dev> is not a valid Linux interface name",
       4,
       11,
     )],
@@ -654,13 +663,13 @@ const rows: Row[] = [
     expected: [
       d(
         "interface-name-invalid",
-        "'..' in <backend upstream> is not a valid Linux interface name.",
+        "'..' in <backend upstream> is not a valid Linux interface name",
         3,
         25,
       ),
       warning(
         "upstream-ignored",
-        "Released libvirt ignores <backend upstream='..'>; passtkit treats it as <source dev='..'/>.",
+        "Released libvirt ignores <backend upstream='..'>; passtkit treats it as <source dev='..'/>",
         3,
         25,
       ),
@@ -673,7 +682,7 @@ const rows: Row[] = [
     ),
     expected: [d(
       "interface-name-invalid",
-      "'eth 0' in <portForward dev> is not a valid Linux interface name.",
+      "'eth 0' in <portForward dev> is not a valid Linux interface name",
       4,
       47,
     )],
@@ -710,7 +719,7 @@ const rows: Row[] = [
     }),
     expected: [d(
       "upstream-conflict",
-      "<backend upstream='eth0'> and <source dev='eth1'> name different host interfaces, but both set passt's --interface.",
+      "<backend upstream='eth0'> and <source dev='eth1'> name different host interfaces, but both set passt's --interface",
       3,
       25,
     )],
@@ -720,7 +729,7 @@ const rows: Row[] = [
     xml: iface("", { backend: "<backend type='passt' upstream='eth0'/>" }),
     expected: [warning(
       "upstream-ignored",
-      "Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>.",
+      "Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>",
       3,
       25,
     )],
@@ -730,7 +739,7 @@ const rows: Row[] = [
     xml: iface("  <mtu size='65536'/>"),
     expected: [d(
       "mtu-out-of-range",
-      "The MTU '65536' is outside passt's range of 68 to 65535.",
+      "The MTU '65536' is outside passt's range of 68 to 65535",
       4,
       8,
     )],
@@ -740,7 +749,7 @@ const rows: Row[] = [
     xml: iface("  <mtu size='67'/>"),
     expected: [d(
       "mtu-out-of-range",
-      "The MTU '67' is outside passt's range of 68 to 65535.",
+      "The MTU '67' is outside passt's range of 68 to 65535",
       4,
       8,
     )],
@@ -761,7 +770,7 @@ const rows: Row[] = [
     target: "2026",
     expected: [warning(
       "port-forward-all",
-      "A <portForward proto='tcp'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands).",
+      "A <portForward proto='tcp'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands)",
       4,
       3,
     )],
@@ -771,7 +780,7 @@ const rows: Row[] = [
     xml: iface("  <portForward proto='udp'/>"),
     expected: [warning(
       "port-forward-all",
-      "A <portForward proto='udp'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands).",
+      "A <portForward proto='udp'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands)",
       4,
       3,
     )],
@@ -783,7 +792,7 @@ const rows: Row[] = [
     xml: iface(forward(["start='80' foo='1'"])),
     expected: [warning(
       "unknown-attribute",
-      "Unknown attribute 'foo' in element 'range'; libvirt silently ignores it.",
+      "Unknown attribute 'foo' in element 'range'; libvirt silently ignores it",
       5,
       23,
     )],
@@ -793,7 +802,7 @@ const rows: Row[] = [
     xml: iface("", { backend: "<backend type='passt' colour='blue'/>" }),
     expected: [warning(
       "unknown-attribute",
-      "Unknown attribute 'colour' in element 'backend'; libvirt silently ignores it.",
+      "Unknown attribute 'colour' in element 'backend'; libvirt silently ignores it",
       3,
       25,
     )],
@@ -803,7 +812,7 @@ const rows: Row[] = [
     xml: iface("  <bogus/>"),
     expected: [warning(
       "unknown-element",
-      "Unknown element <bogus> in <interface>; libvirt silently drops it.",
+      "Unknown element <bogus> in <interface>; libvirt silently drops it",
       4,
       3,
     )],
@@ -820,7 +829,7 @@ const rows: Row[] = [
     xml: iface(children as string),
     expected: [warning(
       "duplicate-element",
-      `The interface has more than one <${name}>; libvirt uses only the first.`,
+      `The interface has more than one <${name}>; libvirt uses only the first`,
       line as number,
       3,
     )],
@@ -830,9 +839,297 @@ const rows: Row[] = [
     xml: iface("", { mac: null }),
     expected: [warning(
       "mac-missing",
-      "The interface has no <mac address>; libvirt generates a random one.",
+      "The interface has no <mac address>; libvirt generates a random one",
       1,
       1,
+    )],
+  },
+
+  // 5. Children that libvirt ignores, and typos.
+  {
+    name: "misspelt <range> in a <portForward> without ranges",
+    xml: iface(
+      "  <portForward proto='tcp'>\n    <rnage start='2022' to='22'/>\n  </portForward>",
+    ),
+    expected: [
+      d(
+        "portforward-no-range",
+        "The <portForward proto='tcp'> has no <range> but contains <rnage>, so it would forward every port",
+        4,
+        3,
+        { hint: "did you mean <range>?" },
+      ),
+      warning(
+        "unknown-element",
+        "Unknown element <rnage> in <portForward>; libvirt ignores it",
+        5,
+        5,
+        "did you mean <range>?",
+      ),
+    ],
+  },
+  {
+    name: "unknown element next to a <range>",
+    xml: iface(
+      "  <portForward proto='udp'>\n    <range start='53'/>\n    <note/>\n  </portForward>",
+    ),
+    expected: [warning(
+      "unknown-element",
+      "Unknown element <note> in <portForward>; libvirt ignores it",
+      6,
+      5,
+    )],
+  },
+  {
+    name: "<portForward> nested in <backend>",
+    xml: iface("", {
+      backend: "<backend type='passt'><portForward proto='tcp'/></backend>",
+    }),
+    expected: [warning(
+      "unknown-element",
+      "Unknown element <portForward> in <backend>; libvirt ignores it",
+      3,
+      25,
+      "<portForward> belongs directly inside <interface>",
+    )],
+  },
+  ...[
+    ["ip", "  <ip address='10.0.0.2'><x/></ip>", 26],
+    ["mac", "  <mac address='52:54:00:00:00:02'><x/></mac>", 36],
+    ["model", "  <model type='virtio'><x/></model>", 24],
+    ["mtu", "  <mtu size='1500'><x/></mtu>", 20],
+    ["alias", "  <alias name='ua-a'><x/></alias>", 22],
+    ["route", "  <route gateway='10.0.0.1'><x/></route>", 29],
+    ["source", "  <source dev='eth0'><x/></source>", 22],
+  ].map(([name, children, column]): Row => ({
+    name: `unknown element inside <${name}>`,
+    xml: iface(children as string, { mac: name === "mac" ? null : undefined }),
+    expected: [warning(
+      "unknown-element",
+      `Unknown element <x> in <${name}>; libvirt ignores it`,
+      4,
+      column as number,
+    )],
+  })),
+  {
+    name: "unknown element inside <range>",
+    xml: iface(
+      "  <portForward proto='tcp'>\n    <range start='80'><x/></range>\n  </portForward>",
+    ),
+    expected: [warning(
+      "unknown-element",
+      "Unknown element <x> in <range>; libvirt ignores it",
+      5,
+      23,
+    )],
+  },
+  {
+    name: "<source> children of a non-passt interface are not checked",
+    xml: iface("  <source network='default'><x/></source>", {
+      type: "network",
+      backend: null,
+    }),
+    expected: [],
+  },
+  {
+    name: "host-side <ip> inside a passt <source>",
+    xml: iface("  <source dev='eth0'><ip address='10.0.0.9'/></source>"),
+    expected: [d(
+      "source-ip-unsupported",
+      "Invalid attempt to set network interface host-side IP route and/or address info on interface of type 'user'. This is only supported on interfaces of type 'ethernet'",
+      4,
+      22,
+    )],
+  },
+  {
+    name: "misspelt element name",
+    xml: iface("  <portForwards proto='tcp'/>\n  <backnd type='passt'/>"),
+    expected: [
+      warning(
+        "unknown-element",
+        "Unknown element <portForwards> in <interface>; libvirt silently drops it",
+        4,
+        3,
+        "did you mean <portForward>?",
+      ),
+      warning(
+        "unknown-element",
+        "Unknown element <backnd> in <interface>; libvirt silently drops it",
+        5,
+        3,
+        "did you mean <backend>?",
+      ),
+    ],
+  },
+  {
+    name: "misspelt attribute name",
+    xml: iface("", { backend: "<backend type='passt' logfile='/tmp/l'/>" }),
+    expected: [warning(
+      "unknown-attribute",
+      "Unknown attribute 'logfile' in element 'backend'; libvirt silently ignores it",
+      3,
+      25,
+      "did you mean 'logFile'?",
+    )],
+  },
+  {
+    name: "misspelt proto",
+    xml: iface(forward(["start='80'"], "proto='tpc'")),
+    expected: [d(
+      "portforward-proto-invalid",
+      "Invalid value for attribute 'proto' in element 'portForward': 'tpc'.",
+      4,
+      16,
+      { hint: "did you mean 'tcp'?" },
+    )],
+  },
+  {
+    name: "upper-case proto",
+    xml: iface(forward(["start='80'"], "proto='UDP'")),
+    expected: [d(
+      "portforward-proto-invalid",
+      "Invalid value for attribute 'proto' in element 'portForward': 'UDP'.",
+      4,
+      16,
+      { hint: "did you mean 'udp'?" },
+    )],
+  },
+  {
+    name: "misspelt backend type",
+    xml: iface("", { backend: "<backend type='pasta'/>" }),
+    expected: [d(
+      "backend-type-invalid",
+      "Invalid value for attribute 'type' in element 'backend': 'pasta'.",
+      3,
+      12,
+      { hint: "did you mean 'passt'?" },
+    )],
+  },
+  {
+    name: "misspelt exclude",
+    xml: iface(forward(["start='10' exclude='ys'"])),
+    expected: [d(
+      "range-exclude-invalid",
+      "Invalid value for attribute 'exclude' in element 'range': 'ys'.",
+      5,
+      23,
+      { hint: "did you mean 'yes'?" },
+    )],
+  },
+  {
+    name: "misspelt interface type",
+    xml: iface("", { type: "usr" }),
+    expected: [d(
+      "interface-type-invalid",
+      "Invalid value for attribute 'type' in element 'interface': 'usr'.",
+      1,
+      12,
+      { hint: "did you mean 'user'?" },
+    )],
+  },
+  {
+    name: "unknown address family",
+    xml: iface("  <ip address='10.0.0.2' family='ipv5'/>"),
+    expected: [d(
+      "ip-family-invalid",
+      "Invalid value for attribute 'family' in element 'ip': 'ipv5'.",
+      4,
+      26,
+      { hint: "did you mean 'ipv4'?" },
+    )],
+  },
+  {
+    name: "misspelt link state",
+    xml: iface("  <link state='dwon'/>"),
+    expected: [d(
+      "link-state-invalid",
+      "unknown interface link state 'dwon'",
+      4,
+      9,
+      { hint: "did you mean 'down'?" },
+    )],
+  },
+
+  // 6. Guest and listen addresses passt refuses (spec/passt.md §1.1, §2).
+  ...[
+    ["127.0.0.5", "loopback"],
+    ["224.0.0.1", "multicast"],
+    ["255.255.255.255", "broadcast"],
+    ["0.0.0.0", "unspecified"],
+    ["::", "unspecified"],
+    ["::1", "loopback"],
+    ["ff02::1", "multicast"],
+    ["::ffff:10.0.0.1", "IPv4-mapped"],
+  ].map(([address, kind]): Row => ({
+    name: `${kind} guest address ${address}`,
+    xml: iface(`  <ip address='${address}'/>`),
+    expected: [d(
+      "ip-address-refused",
+      `passt rejects the ${kind} address '${address}' as a guest address`,
+      4,
+      7,
+    )],
+  })),
+  ...["169.254.1.1", "fe80::1", "10.255.255.255", "::1.2.3.4"].map((
+    address,
+  ): Row => ({
+    name: `guest address ${address} is accepted`,
+    xml: iface(`  <ip address='${address}'/>`),
+    expected: [],
+  })),
+  {
+    name: "loopback guest address without passt",
+    xml: iface("  <ip address='127.0.0.5'/>", { backend: null }),
+    expected: [],
+  },
+  {
+    name: "IPv4-mapped listen address (2023)",
+    xml: iface(
+      forward(["start='80'"], "proto='tcp' address='::ffff:127.0.0.1'"),
+    ),
+    expected: [d(
+      "mapped-address",
+      `the tcp <portForward> address '::ffff:127.0.0.1' is IPv4-mapped, which passt 2023 cannot bind ("Failed to bind any port"); use 127.0.0.1`,
+      4,
+      28,
+    )],
+  },
+  {
+    name: "IPv4-mapped listen address (2026)",
+    xml: iface(
+      forward(["start='80'"], "proto='tcp' address='::ffff:127.0.0.1'"),
+    ),
+    target: "2026",
+    expected: [],
+  },
+  {
+    name: "three vhostuser interfaces without shared memory",
+    xml: domain(
+      [1, 2, 3].map((n) =>
+        iface("", { type: "vhostuser", mac: `52:54:00:00:00:0${n}` })
+      ).join("\n"),
+      false,
+    ),
+    expected: [d(
+      "shared-memory-required",
+      "'interface' requires shared memory",
+      5,
+      1,
+    )],
+  },
+
+  {
+    name: "overlap across interfaces names libvirt's alias",
+    xml: domain(
+      iface(forward(["start='80'"])) + "\n" +
+        iface("  <alias name='net0'/>\n" + forward(["start='80'"])),
+    ),
+    expected: [d(
+      "overlap-across-interfaces",
+      `tcp port 80 on any address is also forwarded by interface 'net1' on any address; the kernel refuses the second passt's bind ("Address already in use")`,
+      17,
+      5,
+      { interface: 1 },
     )],
   },
 
@@ -922,7 +1219,7 @@ Deno.test("validate() finds only the upstream warning in the seed interface", ()
   assert.deepEqual(validate(parse(read("seed-interface.xml"))), [
     warning(
       "upstream-ignored",
-      "Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>.",
+      "Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>",
       5,
       50,
     ),
