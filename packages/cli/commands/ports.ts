@@ -12,8 +12,6 @@ import {
   type MapInterval,
   parseSpec,
   type PasstTarget,
-  type PortForward,
-  type PortProblem,
   PortSpecError,
   type Protocol,
 } from "@passtkit/ports";
@@ -27,13 +25,18 @@ import {
   targetOf,
   UsageError,
 } from "../_command.ts";
-import type { interfaceAliases } from "@passtkit/args";
-import type { diagnosticLine, LoadedDocument } from "../_document.ts";
+import type { Diagnostic, passtForwards, SourcePosition } from "@passtkit/xml";
+import type {
+  diagnosticJson,
+  diagnosticLine,
+  LoadedDocument,
+} from "../_document.ts";
 
 /** What the FILE form needs from modules it loads only when a FILE is given. */
 interface FileHelpers {
   readonly diagnosticLine: typeof diagnosticLine;
-  readonly interfaceAliases: typeof interfaceAliases;
+  readonly diagnosticJson: typeof diagnosticJson;
+  readonly passtForwards: typeof passtForwards;
 }
 
 function mapJson(map: readonly MapInterval[]) {
@@ -94,6 +97,12 @@ function runSpec(
   const explanation = parsed.mode === "none"
     ? [`no incoming ${proto} port is forwarded`]
     : explainForward(forward, { target });
+  // What the grammar accepts but passtkit still counts as an error, e.g.
+  // port 0, which passt 2023 binds as a random port (spec passt.md §2.4).
+  const problems = parsed.mode === "none"
+    ? []
+    : checkForwards([forward], { target });
+  const code = problems.some((p) => p.severity === "error") ? 1 : 0;
   if (values.json) {
     io.out(jsonLine({
       spec,
@@ -105,155 +114,170 @@ function runSpec(
       ranges: forward.ranges,
       explanation,
       map: mapJson(map),
+      problems: problems.map((
+        { code, severity, message, range, attribute },
+      ) => ({
+        code,
+        severity,
+        message,
+        ...(range === undefined ? {} : { range }),
+        ...(attribute === undefined ? {} : { attribute }),
+      })),
     }));
-    return 0;
+    return code;
   }
   io.out(
     [
       ...explanation.map((sentence) => sentence + "."),
       ...mapLines(map, "  "),
+      // A problem the explanation already states is not repeated.
+      ...problems.filter((p) => !explanation.includes(p.message)).map((p) =>
+        `${p.severity}: ${p.message}`
+      ),
       "",
     ].join("\n"),
   );
-  return 0;
+  return code;
 }
 
-interface ForwardEntry {
-  readonly forward: PortForward;
-  readonly alias: string;
-  readonly source: {
-    readonly line: number;
-    readonly column: number;
-    readonly ranges: readonly {
-      readonly line: number;
-      readonly column: number;
-      readonly attributes: Readonly<
-        Record<string, { readonly line: number; readonly column: number }>
-      >;
-    }[];
-  };
+// Problems about ports that two ranges cause together: each range is
+// valid on its own, so the forward still has a map to show.
+const TOGETHER = new Set([
+  "overlap",
+  "overlap-across-forwards",
+  "overlap-across-interfaces",
+]);
+
+/** Offsets of line starts, to place a diagnostic inside an element. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    starts.push(i + 1);
+  }
+  return starts;
 }
 
-/** The port maps and problems of one file; validation's own diagnostics are `validate`'s. */
+/**
+ * The port maps of one file, with `validate`'s diagnostics: every error (any
+ * error stops libvirt or passt), and the warnings inside a `<portForward>`.
+ */
 function portsOfDocument(
   loaded: LoadedDocument,
   values: CommandContext["values"],
   io: CommandIo,
   target: PasstTarget,
   // Passed in: this module loads them only when a FILE is given, not for --spec.
-  { diagnosticLine, interfaceAliases }: FileHelpers,
+  { diagnosticLine, diagnosticJson, passtForwards }: FileHelpers,
 ): number {
-  const { doc, name } = loaded;
+  const { doc, name, diagnostics } = loaded;
+  const code = diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   if (!doc) {
     // Not well-formed: the one diagnostic is the parser's.
-    const malformed = loaded.diagnostics[0]!;
     if (values.json) {
       io.out(jsonLine({
         file: name,
         alias: null,
         forwards: [],
-        problems: [{
-          code: malformed.code,
-          severity: malformed.severity,
-          message: malformed.message,
-          line: malformed.line,
-          column: malformed.column,
-        }],
+        problems: diagnostics.map(diagnosticJson),
       }));
     } else {
-      io.out(diagnosticLine(name, malformed, io.color) + "\n");
+      for (const d of diagnostics) {
+        io.out(diagnosticLine(name, d, io.color) + "\n");
+      }
     }
-    return 1;
+    return code;
   }
 
-  const aliases = interfaceAliases(doc);
-  const interfaces: { alias: string; entries: ForwardEntry[] }[] = [];
-  const all: ForwardEntry[] = [];
-  for (const iface of doc.interfaces) {
-    if (iface.backend?.type !== "passt") continue;
-    const alias = aliases[iface.index] as string;
-    const entries: ForwardEntry[] = [];
-    for (const def of iface.portForwards) {
-      // An invalid proto is reported by `passtkit validate`; there is no map to show.
-      if (def.proto === undefined) continue;
-      const forward: PortForward = {
-        proto: def.proto,
-        ...(def.address !== undefined ? { address: def.address } : {}),
-        ...(def.dev !== undefined ? { dev: def.dev } : {}),
-        ranges: def.ranges.map(({ start, end, to, exclude }) => ({
-          ...(start !== undefined ? { start } : {}),
-          ...(end !== undefined ? { end } : {}),
-          ...(to !== undefined ? { to } : {}),
-          ...(exclude !== undefined ? { exclude } : {}),
-        })),
-      };
-      const entry: ForwardEntry = {
-        forward,
-        alias,
-        source: {
-          line: def.source.line,
-          column: def.source.column,
-          ranges: def.ranges.map((range) => range.source),
-        },
-      };
-      entries.push(entry);
-      all.push(entry);
-    }
-    interfaces.push({ alias, entries });
-  }
-
-  const problems = checkForwards(all.map((e) => e.forward), {
-    target,
-    groups: all.map((e) => e.alias),
-  });
-  const position = (problem: PortProblem) => {
-    const entry = all[problem.forward] as ForwardEntry;
-    const range = problem.range === undefined
-      ? undefined
-      : entry.source.ranges[problem.range];
-    const attribute = problem.attribute && range?.attributes[problem.attribute];
-    return attribute ?? range ?? entry.source;
+  const starts = lineStarts(doc.text);
+  const inside = (
+    d: SourcePosition,
+    element: { readonly start: number; readonly end: number },
+  ) => {
+    const offset = (starts[d.line - 1] ?? 0) + d.column - 1;
+    return offset >= element.start && offset < element.end;
   };
-  const problemJson = (problem: PortProblem) => {
-    const { line, column } = position(problem);
-    return { ...problem, line, column };
-  };
+  const shown = diagnostics.filter((d) =>
+    d.severity === "error" ||
+    (d.interface !== undefined &&
+      (doc.interfaces[d.interface]?.portForwards ?? []).some((f) =>
+        inside(d, f.source)
+      ))
+  );
 
-  let code = 0;
-  if (problems.some((p) => p.severity === "error")) code = 1;
-  for (const { alias, entries } of interfaces) {
-    const mine = problems.filter((p) => all[p.forward]?.alias === alias);
-    const forwards = entries.map((entry) => ({
-      proto: entry.forward.proto,
-      address: entry.forward.address ?? null,
-      dev: entry.forward.dev ?? null,
-      spec: formatForward(entry.forward),
-      map: mapJson(effectiveMap(entry.forward, { target })),
-    }));
+  const entries = passtForwards(doc);
+  const passtIndexes = new Set(entries.map((e) => e.interface));
+  for (const entry of entries) {
+    const iface = doc.interfaces[entry.interface]!;
+    const mine = shown.filter((d) => d.interface === entry.interface);
+    const forwards = entry.forwards.map(({ forward, def }) => {
+      // Map only forwards whose every range is valid (spec §3.1, passt §2).
+      const broken = mine.some((d) =>
+        d.severity === "error" && !TOGETHER.has(d.code) &&
+        def.ranges.some((range) => inside(d, range.source))
+      );
+      return {
+        proto: forward.proto,
+        address: forward.address ?? null,
+        dev: forward.dev ?? null,
+        spec: formatForward(forward),
+        map: broken ? null : mapJson(effectiveMap(forward, { target })),
+      };
+    });
+    const problemJson = (d: Diagnostic) => {
+      const f = entry.forwards.findIndex((item) => inside(d, item.def.source));
+      const ranges = entry.forwards[f]?.def.ranges ?? [];
+      const r = ranges.findIndex((range) => inside(d, range.source));
+      return {
+        ...diagnosticJson(d),
+        ...(f < 0 ? {} : { forward: f }),
+        ...(r < 0 ? {} : { range: r }),
+      };
+    };
     if (values.json) {
       io.out(jsonLine({
         file: name,
-        alias,
+        alias: entry.alias,
         forwards,
         problems: mine.map(problemJson),
       }));
       continue;
     }
-    const lines = [`${name}: interface ${alias}`];
-    if (forwards.length === 0) lines.push("  no <portForward>");
+    const lines = [`${name}: interface ${entry.alias}`];
+    if (iface.portForwards.length === 0) lines.push("  no <portForward>");
+    else if (forwards.length === 0) {
+      lines.push("  no <portForward> that libvirt accepts");
+    }
     for (const forward of forwards) {
       lines.push(`  ${forward.proto} ${forward.spec}`);
-      lines.push(...mapLines(forward.map, "    "));
+      if (forward.map === null) {
+        lines.push("    (no map: a <range> of this <portForward> is invalid)");
+      } else {
+        lines.push(...mapLines(forward.map, "    "));
+      }
     }
-    for (const problem of mine) {
-      const { line, column } = position(problem);
-      lines.push(diagnosticLine(name, { ...problem, line, column }, io.color));
-    }
+    for (const d of mine) lines.push(diagnosticLine(name, d, io.color));
     io.out(lines.join("\n") + "\n");
   }
-  if (interfaces.length === 0 && !values.json) {
-    io.out(`${name}: no interface with <backend type='passt'/>\n`);
+
+  // Errors outside the passt interfaces (e.g. a passt backend on a bridge).
+  const rest = shown.filter((d) =>
+    d.interface === undefined || !passtIndexes.has(d.interface)
+  );
+  if (values.json) {
+    if (rest.length > 0) {
+      io.out(jsonLine({
+        file: name,
+        alias: null,
+        forwards: [],
+        problems: rest.map(diagnosticJson),
+      }));
+    }
+    return code;
   }
+  if (entries.length === 0) {
+    io.out(`${name}: no interface that libvirt runs passt for\n`);
+  }
+  for (const d of rest) io.out(diagnosticLine(name, d, io.color) + "\n");
   return code;
 }
 
@@ -277,8 +301,10 @@ async function run(
     );
   }
   const json = values.json === true;
-  const [{ diagnosticLine, forEachDocument }, { interfaceAliases }] =
-    await Promise.all([import("../_document.ts"), import("@passtkit/args")]);
+  const [
+    { diagnosticJson, diagnosticLine, forEachDocument },
+    { passtForwards },
+  ] = await Promise.all([import("../_document.ts"), import("@passtkit/xml")]);
   return await forEachDocument(
     positionals,
     io,
@@ -286,7 +312,8 @@ async function run(
     (loaded) =>
       portsOfDocument(loaded, values, io, target, {
         diagnosticLine,
-        interfaceAliases,
+        diagnosticJson,
+        passtForwards,
       }),
   );
 }
@@ -298,7 +325,9 @@ export const command: Command = {
   usage: "ports [OPTIONS] FILE... | ports --spec SPEC [OPTIONS]",
   description:
     "For every passt interface of each FILE, prints the effective host → guest port\n" +
-    "map of each <portForward> and every port problem as FILE:LINE:COLUMN: error: MESSAGE.\n" +
+    "map of each <portForward> whose ranges are all valid, then, as\n" +
+    "FILE:LINE:COLUMN: SEVERITY: MESSAGE, every error 'passtkit validate' finds and\n" +
+    "its warnings inside a <portForward>.\n" +
     "With --spec, explains a passt -t/-u spec in plain English instead.\n" +
     "Exit status: 0 when no problem is an error, 1 when one is (or the spec is\n" +
     "invalid), 2 for usage or I/O errors.",
@@ -306,7 +335,7 @@ export const command: Command = {
     json: {
       type: "boolean",
       help:
-        'JSON Lines: {"file", "alias", "forwards": [{"proto", "address", "dev", "map"}], "problems"}, or {"file", "error"} for a file that cannot be read',
+        'JSON Lines: {"file", "alias", "forwards": [{"proto", "address", "dev", "spec", "map"}], "problems"} ("map" is null for a forward with an invalid range), or {"file", "error"} for a file that cannot be read',
     },
     spec: {
       type: "string",

@@ -195,8 +195,10 @@ Deno.test("ports FILE names overlapping, reversed and overflowing ranges at thei
       file,
       "ua-second",
     ]]);
-    assert.deepEqual(records[0].forwards[0].map, [
-      { hostStart: 5000, hostEnd: 5099, guestStart: 5000, guestEnd: 5099 },
+    // Some of its ranges are invalid, so the forward has no map.
+    assert.equal(records[0].forwards[0].map, null);
+    assert.deepEqual(records[1].forwards[0].map, [
+      { hostStart: 5005, hostEnd: 5005, guestStart: 5005, guestEnd: 5005 },
     ]);
     assert.equal(records[0].forwards[0].address, null);
     assert.deepEqual(
@@ -223,4 +225,189 @@ Deno.test("ports FILE reports malformed XML with exit code 1 and a missing file 
   const missing = await ports(["/nonexistent/passtkit-ports.xml"]);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /cannot read: no such file/);
+});
+
+/** Runs `passtkit ports ARGS FILE` on `xml` written to a temporary file. */
+async function portsOf(
+  xml: string,
+  args: string[] = [],
+): Promise<Captured & { file: string }> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/vm.xml`;
+    await Deno.writeTextFile(file, xml);
+    return { ...(await ports([...args, file])), file };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const MAC = "  <mac address='52:54:00:a8:33:fc'/>\n";
+
+Deno.test("ports FILE agrees with validate: the same errors, at the same places, exit 1", async () => {
+  const cases: [string, string, string[]][] = [
+    [
+      "invalid address",
+      `<interface type='user'>\n${MAC}  <backend type='passt'/>
+  <portForward proto='tcp' address='10.0.0.256'><range start='22'/></portForward>
+</interface>\n`,
+      [
+        "FILE: interface net0",
+        "  no <portForward> that libvirt accepts",
+        "FILE:4:28: error: Invalid address '10.0.0.256' in <portForward>",
+      ],
+    ],
+    [
+      "misspelt proto",
+      `<interface type='user'>\n${MAC}  <backend type='passt'/>
+  <portForward proto='tpc'><range start='22'/></portForward>
+</interface>\n`,
+      [
+        "FILE: interface net0",
+        "  no <portForward> that libvirt accepts",
+        "FILE:4:16: error: Invalid value for attribute 'proto' in element 'portForward': 'tpc'. (did you mean 'tcp'?)",
+      ],
+    ],
+    [
+      "passt backend on a bridge",
+      `<interface type='bridge'>\n${MAC}  <backend type='passt'/>
+  <portForward proto='tcp'><range start='22'/></portForward>
+</interface>\n`,
+      [
+        "FILE: no interface that libvirt runs passt for",
+        "FILE:3:12: error: The 'passt' backend can only be used with interface type='user' or type='vhostuser'",
+        "FILE:4:3: error: The <portForward> element can only be used with the 'passt' backend of interface type='user' or type='vhostuser'",
+      ],
+    ],
+    [
+      "zero and unparsable ports",
+      `<interface type='user'>\n${MAC}  <backend type='passt'/>
+  <portForward proto='tcp'><range start='0'/><range start='abc'/></portForward>
+  <portForward proto='udp'><range start='53'/></portForward>
+</interface>\n`,
+      [
+        "FILE: interface net0",
+        "  tcp 0,0",
+        "    (no map: a <range> of this <portForward> is invalid)",
+        "  udp 53",
+        "    host 53 → guest 53",
+        "FILE:4:35: error: Invalid value for attribute 'start' in element 'range': Zero is not permitted",
+        "FILE:4:53: error: Invalid value for attribute 'start' in element 'range': 'abc'. Expected non-negative integer value",
+      ],
+    ],
+    [
+      "misspelt <range>",
+      `<interface type='user'>\n${MAC}  <backend type='passt'/>
+  <portForward proto='tcp'><rnage start='2022' to='22'/></portForward>
+</interface>\n`,
+      [
+        "FILE: interface net0",
+        "  tcp all",
+        "    host 1-49151 → guest 1-49151",
+        "FILE:4:3: error: The <portForward proto='tcp'> has no <range> but contains <rnage>, so it would forward every port (did you mean <range>?)",
+        "FILE:4:28: warning: Unknown element <rnage> in <portForward>; libvirt ignores it (did you mean <range>?)",
+      ],
+    ],
+  ];
+  for (const [name, xml, expected] of cases) {
+    const { code, out, file } = await portsOf(xml);
+    assert.equal(code, 1, name);
+    assert.equal(
+      out,
+      expected.join("\n").replaceAll("FILE", file) + "\n",
+      name,
+    );
+  }
+});
+
+Deno.test("ports FILE shows no warning outside <portForward> and exits 0 without errors", async () => {
+  const { code, out, file } = await portsOf(
+    `<interface type='user'>
+  <backend type='passt' logfile='/tmp/x'/>
+  <portForward proto='tcp'><range start='2022' to='22' colour='red'/></portForward>
+</interface>\n`,
+  );
+  assert.equal(code, 0);
+  assert.equal(
+    out,
+    [
+      `${file}: interface net0`,
+      "  tcp 2022:22",
+      "    host 2022 → guest 22",
+      `${file}:3:56: warning: Unknown attribute 'colour' in element 'range'; libvirt silently ignores it`,
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("ports FILE --json: problems carry the hint and their forward and range", async () => {
+  const { code, out } = await portsOf(
+    `<interface type='user'>\n${MAC}  <backend type='passt'/>
+  <portForward proto='tcp'><range start='80' exclude='ys'/></portForward>
+</interface>
+`,
+    ["--json"],
+  );
+  assert.equal(code, 1);
+  const record = JSON.parse(out);
+  assert.equal(record.alias, "net0");
+  assert.deepEqual(record.forwards, [{
+    proto: "tcp",
+    address: null,
+    dev: null,
+    spec: "80",
+    map: null,
+  }]);
+  assert.deepEqual(record.problems, [{
+    severity: "error",
+    code: "range-exclude-invalid",
+    message: "Invalid value for attribute 'exclude' in element 'range': 'ys'.",
+    hint: "did you mean 'yes'?",
+    line: 4,
+    column: 46,
+    forward: 0,
+    range: 0,
+  }]);
+});
+
+Deno.test("ports FILE --json: errors outside passt interfaces get a record with alias null", async () => {
+  const { code, out } = await portsOf(
+    `<interface type='usr'>\n${MAC}  <backend type='passt'/>\n</interface>\n`,
+    ["--json"],
+  );
+  assert.equal(code, 1);
+  const record = JSON.parse(out);
+  assert.equal(record.alias, null);
+  assert.deepEqual(record.forwards, []);
+  assert.deepEqual(
+    record.problems.map((
+      p: { code: string; hint?: string },
+    ) => [p.code, p.hint]),
+    [["interface-type-invalid", "did you mean 'user'?"]],
+  );
+});
+
+Deno.test("ports --spec says what each passt does with port 0", async () => {
+  const old = await ports(["--spec", "127.0.0.1/0"]);
+  assert.equal(old.code, 1);
+  assert.equal(
+    old.out,
+    "tcp port 0 makes passt 2023 bind a random port.\n  (no port is forwarded)\n",
+  );
+  const mapped = await ports(["--spec", "40022:0", "--json"]);
+  assert.equal(mapped.code, 1);
+  assert.deepEqual(JSON.parse(mapped.out).problems, [{
+    code: "port-zero",
+    severity: "error",
+    message:
+      "tcp to port 0 is accepted by passt 2023, but no guest service can listen on port 0",
+    range: 0,
+    attribute: "to",
+  }]);
+  const newest = await ports(["--spec", "0", "--target", "2026"]);
+  assert.equal(newest.code, 1);
+  assert.equal(
+    newest.err,
+    "passtkit: Invalid port spec '0': '0' forwards from port 0, which passt 2026 rejects\n",
+  );
 });
