@@ -4,9 +4,8 @@
  * @module
  */
 
-import ipaddr from "ipaddr.js";
 import type { IpFamily } from "./model.ts";
-import { ipv6Parts } from "./_ip.ts";
+import { ipv4Octets, ipv6Compressed, ipv6Parts } from "./_ip.ts";
 
 /** A parsed IP address: its family and canonical text. */
 export interface CanonicalAddress {
@@ -37,23 +36,21 @@ export interface CanonicalAddress {
  * ```
  */
 export function canonicalAddress(text: string): CanonicalAddress | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    return { family: "ipv4", text: ipaddr.IPv4.parse(text).toString() };
-  }
+  const octets = ipv4Octets(text);
+  if (octets) return { family: "ipv4", text: octets.join(".") };
   const parts = ipv6Parts(text);
   if (parts === undefined) return undefined;
-  const address = new ipaddr.IPv6(parts);
   const dotted = () =>
     [parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff]
       .join(".");
   // glibc's inet_ntop, which libvirt uses, writes a dotted IPv4 tail for
   // IPv4-mapped addresses and for ones whose first six groups are zero
   // (but not `::` or `::1`, where the zero run is longer).
-  if (address.isIPv4MappedAddress()) {
+  if (parts.slice(0, 5).every((p) => p === 0) && parts[5] === 0xffff) {
     return { family: "ipv6", text: `::ffff:${dotted()}` };
   }
   if (parts.slice(0, 6).every((p) => p === 0) && parts[6] !== 0) {
     return { family: "ipv6", text: `::${dotted()}` };
   }
-  return { family: "ipv6", text: address.toRFC5952String() };
+  return { family: "ipv6", text: ipv6Compressed(text) as string };
 }

@@ -6,8 +6,7 @@
  */
 
 import { checkForwards, type PortForward } from "@passtkit/ports";
-import { closest, distance } from "fastest-levenshtein";
-import ipaddr from "ipaddr.js";
+import leven, { closestMatch } from "leven";
 import type {
   Diagnostic,
   ElementSource,
@@ -19,7 +18,7 @@ import type {
   XmlDocument,
 } from "./model.ts";
 import { canonicalAddress } from "./address.ts";
-import { ipv6Parts } from "./_ip.ts";
+import { ipv4Octets, ipv6Parts } from "./_ip.ts";
 import { KNOWN_INTERFACE_CHILDREN } from "./parse.ts";
 import { type PasstForward, passtForwards } from "./passt_forwards.ts";
 import { servedByPasst } from "./_passt.ts";
@@ -113,8 +112,8 @@ function suggestion(
   if (value === "" || list.length === 0) return undefined;
   const lower = value.toLowerCase();
   const lowered = list.map((c) => c.toLowerCase());
-  const best = closest(lower, lowered);
-  const edits = distance(lower, best);
+  const best = closestMatch(lower, lowered) as string;
+  const edits = leven(lower, best);
   const letters = (text: string) => [...text].sort().join("");
   const close = edits <= 1 ||
     (edits === 2 && (letters(lower) === letters(best) || lower.length >= 5));
@@ -144,8 +143,8 @@ function meantElement(
  * multicast, broadcast, unspecified and IPv4-mapped give "Invalid address").
  */
 function refusedGuestAddress(address: string): string | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(address)) {
-    const octets = ipaddr.IPv4.parse(address).octets;
+  const octets = ipv4Octets(address);
+  if (octets) {
     const first = octets[0] ?? 0;
     if (first === 127) return "loopback";
     if (first >= 224 && first <= 239) return "multicast";
