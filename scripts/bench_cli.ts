@@ -11,7 +11,12 @@
 const runs = Number(Deno.args[0] ?? 30);
 const root = new URL("..", import.meta.url).pathname;
 const main = `${root}packages/cli/main.ts`;
-const empty = await Deno.makeTempFile({ suffix: ".ts" });
+// In the repository, so that both runs find and read the same deno.json.
+const empty = await Deno.makeTempFile({
+  dir: root,
+  prefix: ".bench-empty-",
+  suffix: ".ts",
+});
 await Deno.writeTextFile(empty, "");
 
 async function time(args: string[]): Promise<number> {

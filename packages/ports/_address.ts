@@ -4,7 +4,20 @@
  * @module
  */
 
-/** The four octets of a dotted IPv4 address, or `undefined`. */
+/**
+ * Reads a dotted IPv4 address as glibc's `inet_pton()` does (decimal, no
+ * leading zeros, four parts), as passt reads the address of a port spec.
+ *
+ * @param text The address text.
+ * @returns The four octets, or `undefined` when `text` is not such an address.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseIPv4 } from "@passtkit/ports";
+ * assert.deepEqual(parseIPv4("10.0.0.1"), [10, 0, 0, 1]);
+ * assert.equal(parseIPv4("010.0.0.1"), undefined);
+ * ```
+ */
 export function parseIPv4(text: string): number[] | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
@@ -19,7 +32,20 @@ export function parseIPv4(text: string): number[] | undefined {
   return octets;
 }
 
-/** The eight 16-bit groups of an IPv6 address, or `undefined`. */
+/**
+ * Reads a numeric IPv6 address as `inet_pton()` does, a dotted IPv4 tail
+ * included.
+ *
+ * @param text The address text, without brackets or zone id.
+ * @returns The eight 16-bit groups, or `undefined` when `text` is not such an address.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseIPv6 } from "@passtkit/ports";
+ * assert.deepEqual(parseIPv6("2001:db8::1"), [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
+ * assert.deepEqual(parseIPv6("::ffff:1.2.3.4"), [0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
+ * ```
+ */
 export function parseIPv6(text: string): number[] | undefined {
   const halves = text.split("::");
   if (halves.length > 2) return undefined;

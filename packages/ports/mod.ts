@@ -38,3 +38,4 @@ export { effectiveMap, guestPortFor, hostPortsFor } from "./effective_map.ts";
 export * from "./check.ts";
 export * from "./parse_spec.ts";
 export * from "./explain.ts";
+export { parseIPv4, parseIPv6 } from "./_address.ts";
