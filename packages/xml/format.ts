@@ -327,15 +327,18 @@ export function format(doc: XmlDocument): string {
   // the whole document per interface (quadratic in the interface count).
   const parts: string[] = [];
   let at = 0;
+  // A file with CRLF line ends keeps them in the rewritten interfaces too.
+  const crlf = doc.text.includes("\r\n");
   for (const iface of doc.interfaces) {
     if (!isFormatted(iface)) continue;
     const { start, end } = iface.source;
     const lineStart = doc.text.lastIndexOf("\n", start - 1) + 1;
     const before = doc.text.slice(lineStart, start);
     const indent = /^[ \t]*$/.test(before) ? before : "";
+    const xml = formatInterface(iface, { indent }, doc.text);
     parts.push(
       doc.text.slice(at, start),
-      formatInterface(iface, { indent }, doc.text),
+      crlf ? xml.replace(/\r?\n/g, "\r\n") : xml,
     );
     at = end;
   }

@@ -165,3 +165,13 @@ Deno.test("parse() records children that libvirt ignores in the element's source
   assert.equal(iface.elements.mac, undefined);
   assert.equal(iface.backend?.source.others?.[0]?.known, false);
 });
+
+Deno.test("format() keeps CRLF line ends in the interfaces it rewrites", () => {
+  const text = "<domain>\r\n  <devices>\r\n    <interface type='user'>\r\n" +
+    "      <backend type='passt'/>\r\n      <address type='pci' slot='0x02'/>\r\n" +
+    "      <mac address='52:54:00:AA:BB:CC'/>\r\n    </interface>\r\n  </devices>\r\n</domain>\r\n";
+  const once = format(parse(text));
+  assert.equal(once.replace(/\r\n/g, "").includes("\n"), false);
+  assert.match(once, /\r\n {6}<mac address='52:54:00:aa:bb:cc'\/>\r\n/);
+  assert.equal(format(parse(once)), once);
+});
