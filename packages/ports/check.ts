@@ -239,6 +239,24 @@ export function checkForwards(
           forward: f,
         });
       }
+      // Only when the exclusions themselves are valid: otherwise passt
+      // refuses the spec and their own errors say so.
+      if (
+        isExclusionOnly(forward) &&
+        forward.ranges.every((range) => validRange(range) !== undefined)
+      ) {
+        // spec/passt.md §2.1, §2.4 rows "exclusion-only": 2023 includes
+        // port 0 in "every port", and binding port 0 takes a random port.
+        problems.push({
+          code: "random-port",
+          severity: "warning",
+          message:
+            `passt 2023 reads this ${proto} <portForward> as every port from 0 to 49151${
+              forward.ranges.length ? " except the excluded ones" : ""
+            }, and for port 0 it also binds one random port`,
+          forward: f,
+        });
+      }
       if (forward.dev !== undefined && !forward.address) {
         problems.push({
           code: "dev-without-address",

@@ -504,8 +504,10 @@ function assertSame(
   forwards: PortForward[],
   options: CheckOptions | undefined,
 ): void {
+  // The random-port warning came after the pairwise algorithm; it is checked
+  // in check_test.ts.
   assert.deepEqual(
-    checkForwards(forwards, options),
+    checkForwards(forwards, options).filter((p) => p.code !== "random-port"),
     referenceCheckForwards(forwards, options),
   );
 }

@@ -330,3 +330,27 @@ Deno.test("checkForwards() accepts an IPv4-mapped address with passt 2026", () =
     [],
   );
 });
+
+Deno.test("checkForwards() warns that passt 2023 binds a random port for an exclusion-only forward", () => {
+  const forwards = [
+    {
+      proto: "tcp" as const,
+      ranges: [{ start: 1, end: 45000, exclude: true }],
+    },
+    { proto: "udp" as const, ranges: [] },
+    { proto: "udp" as const, address: "127.0.0.1", ranges: [{ start: 40000 }] },
+  ];
+  const warnings = checkForwards(forwards).filter((p) =>
+    p.code === "random-port"
+  );
+  assert.deepEqual(warnings.map((p) => [p.forward, p.severity]), [
+    [0, "warning"],
+  ]);
+  assert.match(warnings[0]!.message, /except the excluded ones/);
+  assert.deepEqual(
+    checkForwards(forwards, { target: "2026" }).filter((p) =>
+      p.code === "random-port"
+    ),
+    [],
+  );
+});
