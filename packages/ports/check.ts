@@ -180,8 +180,10 @@ function firstShared(
  * characters; over 15 for 2026), and `mapped-address` (an IPv4-mapped IPv6
  * address, which passt 2023 parses but cannot bind; passt 2026 takes it as
  * IPv4). Port 0 gets a message saying what the target passt does with it
- * (2023 binds a random port, 2026 refuses the rule). Every problem found
- * has severity `error`.
+ * (2023 binds a random port, 2026 refuses the rule). Every problem has
+ * severity `error` except `random-port`, a warning that passt 2023 reads a
+ * forward of only exclusions as ports 0-49151 minus them, port 0 binding a
+ * random port.
  *
  * @param forwards The forwards, e.g. every `<portForward>` of a document.
  * @param options The target passt and which interface each forward belongs to.
