@@ -51,9 +51,9 @@ function nobody(): { uid: number; gid: number } {
  * passt started as root switches to `nobody` (spec/passt.md §0); the 2023
  * passt does so *before* it creates the socket and PID file, and then fails
  * silently on the socket. So for root the directory is created owned by
- * `nobody` with mode 0755 (the way libvirt hands its passt directory to the
- * QEMU user); for any other user it is created with mode 0700. Missing
- * parents are created with mode 0755.
+ * `nobody`, for any other user owned by that user, with mode 0700 either way
+ * (as `@passtkit/supervisor` does). Missing parents are created with mode
+ * 0755.
  *
  * @param dir The absolute state directory.
  * @param options The user passt runs as.
@@ -91,10 +91,10 @@ export async function ensureStateDir(
   }
   if (info === undefined) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
-    if (runAs) {
-      await Deno.chown(dir, runAs.uid, runAs.gid);
-      await Deno.chmod(dir, 0o755);
-    } else await Deno.chmod(dir, 0o700);
+    // Like @passtkit/supervisor: 0700, owned by the user passt runs as, so
+    // only passt (and root) can reach its socket and PID file.
+    if (runAs) await Deno.chown(dir, runAs.uid, runAs.gid);
+    await Deno.chmod(dir, 0o700);
     return { created: true, warnings: [] };
   }
   if (!info.isDirectory) {

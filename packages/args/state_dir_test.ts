@@ -36,7 +36,7 @@ Deno.test({
       assert.deepEqual(result, { created: true, warnings: [] });
       const info = await Deno.stat(dir);
       assert.equal(info.uid, 65534);
-      assert.equal(info.mode! & 0o777, 0o755);
+      assert.equal(info.mode! & 0o777, 0o700);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
