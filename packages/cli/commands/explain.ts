@@ -4,8 +4,7 @@
  * @module
  */
 
-import { interfaceAliases } from "@passtkit/args";
-import { explainInterface } from "@passtkit/xml";
+import { explainInterface, interfaceAliases } from "@passtkit/xml";
 import {
   type Command,
   type CommandContext,
