@@ -1,10 +1,13 @@
 /**
  * Test helpers for supervisor tests that run the real passt: temporary state
  * roots passt's user can reach, and leak checks (child processes, open file
- * descriptors).
+ * descriptors), and a passt started the way libvirt starts it.
  *
  * @module
  */
+
+import assert from "node:assert/strict";
+import { passtUser, prepareStateDir, readPidFile } from "@passtkit/supervisor";
 
 /** A temporary directory removed (with everything in it) on dispose. */
 export interface TempRoot extends AsyncDisposable {
@@ -102,5 +105,42 @@ export async function eventually(
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
+  }
+}
+
+/**
+ * Starts passt the libvirt way: daemonized, known only by its PID file
+ * `DIR/NAME.pid`, with its socket at `DIR/NAME.socket`. Returns its PID.
+ *
+ * @example
+ * ```ts ignore
+ * const pid = await startDaemon(assertPasst(), dir, "net0");
+ * ```
+ */
+export async function startDaemon(
+  passt: string,
+  dir: string,
+  name: string,
+): Promise<number> {
+  await prepareStateDir(dir, passtUser(undefined));
+  const { code, stderr } = await new Deno.Command(passt, {
+    args: ["-s", `${dir}/${name}.socket`, "-P", `${dir}/${name}.pid`],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const pid = await readPidFile(`${dir}/${name}.pid`);
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
+/** Kills whatever passt a failed test left behind in `dir`. */
+export function killLeftovers(dir: string): void {
+  for (const pid of passtsMentioning(dir)) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
   }
 }

@@ -1,49 +1,19 @@
 import assert from "node:assert/strict";
 import { assertPasst, needsPasst } from "../../tests/_passt.ts";
 import {
+  killLeftovers,
   listDir,
   passtsMentioning,
+  startDaemon,
   tempRoot,
 } from "../../tests/supervisor_helpers.ts";
 import {
   adoptPasst,
   identifyPasst,
   NotPasstError,
-  passtUser,
-  prepareStateDir,
-  readPidFile,
   stopPidFile,
   SupervisorError,
 } from "./mod.ts";
-
-/** Starts passt the libvirt way: daemonized, known only by its PID file. */
-async function startDaemon(
-  passt: string,
-  dir: string,
-  name: string,
-): Promise<number> {
-  await prepareStateDir(dir, passtUser(undefined));
-  const { code, stderr } = await new Deno.Command(passt, {
-    args: ["-s", `${dir}/${name}.socket`, "-P", `${dir}/${name}.pid`],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  const pid = await readPidFile(`${dir}/${name}.pid`);
-  assert.ok(pid !== undefined);
-  return pid;
-}
-
-/** Kills whatever passt a failed test left behind in `dir`. */
-function killLeftovers(dir: string): void {
-  for (const pid of passtsMentioning(dir)) {
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
-}
 
 Deno.test({
   name:

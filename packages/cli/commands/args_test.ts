@@ -1,48 +1,9 @@
 import assert from "node:assert/strict";
-import { parseArgs } from "node:util";
-import { runCli } from "../run_cli.ts";
-import { COMMANDS } from "../commands.ts";
-import { type CommandIo, UsageError } from "../_command.ts";
-import { command } from "./args.ts";
-
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
+import { type Captured, runCaptured } from "../../../tests/_capture_io.ts";
 
 /** Runs `passtkit args ARGS` with captured streams. */
-async function args(argv: string[], stdin = ""): Promise<Captured> {
-  let out = "";
-  let err = "";
-  const io: CommandIo = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    readStdin: () => Promise.resolve(stdin),
-    color: false,
-  };
-  if (COMMANDS.some((c) => c.name === "args")) {
-    return { code: await runCli(["args", ...argv], io), out, err };
-  }
-  // Until the command is listed in commands.ts, parse the arguments the way
-  // the dispatcher does and run the command directly.
-  const options = Object.fromEntries(
-    Object.entries(command.options).map((
-      [name, o],
-    ) => [name, { type: o.type }]),
-  );
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-    return { code: await command.run({ values, positionals, io }), out, err };
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    return { code: 2, out, err: err + `passtkit: ${error.message}\n` };
-  }
+function args(argv: string[], stdin = ""): Promise<Captured> {
+  return runCaptured(["args", ...argv], stdin);
 }
 
 const SEED = new URL("../../../examples/seed.xml", import.meta.url).pathname;

@@ -1,54 +1,14 @@
 import assert from "node:assert/strict";
-import { parseArgs } from "node:util";
-import { runCli } from "../run_cli.ts";
-import { COMMANDS } from "../commands.ts";
-import { type CommandIo, UsageError } from "../_command.ts";
-import { command } from "./import.ts";
+import {
+  type Captured,
+  captureIo,
+  runCaptured,
+} from "../../../tests/_capture_io.ts";
 import { command as argsCommand } from "./args.ts";
 
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-function capture(): { io: CommandIo; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    io: {
-      out: (text) => void (out += text),
-      err: (text) => void (err += text),
-      readStdin: () => Promise.resolve(""),
-      color: false,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
-
 /** Runs `passtkit import ARGS` with captured streams. */
-async function importCommand(argv: string[]): Promise<Captured> {
-  const { io, out, err } = capture();
-  if (COMMANDS.some((c) => c.name === "import")) {
-    const code = await runCli(["import", ...argv], io);
-    return { code, out: out(), err: err() };
-  }
-  // Until the command is listed in commands.ts, parse the arguments the way
-  // the dispatcher does and run the command directly.
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {},
-      allowPositionals: true,
-      strict: true,
-    });
-    const code = await command.run({ values, positionals, io });
-    return { code, out: out(), err: err() };
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    return { code: 2, out: out(), err: err() + `passtkit: ${error.message}\n` };
-  }
+function importCommand(argv: string[]): Promise<Captured> {
+  return runCaptured(["import", ...argv]);
 }
 
 const SEED_ARGV = [
@@ -101,7 +61,7 @@ Deno.test("import then args gives back the same passt command", async () => {
   const file = await Deno.makeTempFile({ suffix: ".xml" });
   try {
     await Deno.writeTextFile(file, imported.out);
-    const { io, out } = capture();
+    const { io, out } = captureIo();
     const code = await argsCommand.run({
       values: {
         json: true,

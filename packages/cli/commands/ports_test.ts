@@ -1,48 +1,9 @@
 import assert from "node:assert/strict";
-import { parseArgs } from "node:util";
-import { runCli } from "../run_cli.ts";
-import { COMMANDS } from "../commands.ts";
-import { type CommandIo, UsageError } from "../_command.ts";
-import { command } from "./ports.ts";
-
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
+import { type Captured, runCaptured } from "../../../tests/_capture_io.ts";
 
 /** Runs `passtkit ports ARGS` with captured streams. */
-async function ports(args: string[], stdin = ""): Promise<Captured> {
-  let out = "";
-  let err = "";
-  const io: CommandIo = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    readStdin: () => Promise.resolve(stdin),
-    color: false,
-  };
-  if (COMMANDS.some((c) => c.name === "ports")) {
-    return { code: await runCli(["ports", ...args], io), out, err };
-  }
-  // Until the command is listed in commands.ts, parse the arguments the way
-  // the dispatcher does and run the command directly.
-  const options = Object.fromEntries(
-    Object.entries(command.options).map((
-      [name, o],
-    ) => [name, { type: o.type }]),
-  );
-  const { values, positionals } = parseArgs({
-    args,
-    options,
-    allowPositionals: true,
-    strict: true,
-  });
-  try {
-    return { code: await command.run({ values, positionals, io }), out, err };
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    return { code: 2, out, err: err + `passtkit: ${error.message}\n` };
-  }
+function ports(args: string[], stdin = ""): Promise<Captured> {
+  return runCaptured(["ports", ...args], stdin);
 }
 
 const SEED_SPEC = "10.0.0.1%eth0/2022:22,5000-5099:1000-1099,~5010-5029";

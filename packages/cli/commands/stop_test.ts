@@ -1,82 +1,17 @@
 import assert from "node:assert/strict";
-import { parseArgs } from "node:util";
-import { passtUser, prepareStateDir, readPidFile } from "@passtkit/supervisor";
 import { assertPasst, needsPasst } from "../../../tests/_passt.ts";
 import {
+  killLeftovers,
   listDir,
   passtsMentioning,
+  startDaemon,
   tempRoot,
 } from "../../../tests/supervisor_helpers.ts";
-import { runCli } from "../run_cli.ts";
-import { COMMANDS } from "../commands.ts";
-import { type CommandIo, UsageError } from "../_command.ts";
-import { command } from "./stop.ts";
-
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
+import { type Captured, runCaptured } from "../../../tests/_capture_io.ts";
 
 /** Runs `passtkit stop ARGS` with captured streams. */
-async function stop(argv: string[]): Promise<Captured> {
-  let out = "";
-  let err = "";
-  const io: CommandIo = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    readStdin: () => Promise.resolve(""),
-    color: false,
-  };
-  if (COMMANDS.some((c) => c.name === "stop")) {
-    return { code: await runCli(["stop", ...argv], io), out, err };
-  }
-  // Until the command is listed in commands.ts, parse like the dispatcher.
-  const options = Object.fromEntries(
-    Object.entries(command.options).map((
-      [name, o],
-    ) => [name, { type: o.type }]),
-  );
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-    return { code: await command.run({ values, positionals, io }), out, err };
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    return { code: 2, out, err: err + `passtkit: ${error.message}\n` };
-  }
-}
-
-/** Starts passt the libvirt way (daemonized, known by its PID file). */
-async function startDaemon(
-  passt: string,
-  dir: string,
-  name: string,
-): Promise<number> {
-  await prepareStateDir(dir, passtUser(undefined));
-  const { code, stderr } = await new Deno.Command(passt, {
-    args: ["-s", `${dir}/${name}.socket`, "-P", `${dir}/${name}.pid`],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  const pid = await readPidFile(`${dir}/${name}.pid`);
-  assert.ok(pid !== undefined);
-  return pid;
-}
-
-function killLeftovers(dir: string): void {
-  for (const pid of passtsMentioning(dir)) {
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
+function stop(argv: string[]): Promise<Captured> {
+  return runCaptured(["stop", ...argv]);
 }
 
 Deno.test({
