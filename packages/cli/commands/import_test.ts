@@ -4,31 +4,13 @@ import {
   captureIo,
   runCaptured,
 } from "../../../tests/_capture_io.ts";
+import { SEED_ARGV } from "../../../tests/_seed.ts";
 import { command as argsCommand } from "./args.ts";
 
 /** Runs `passtkit import ARGS` with captured streams. */
 function importCommand(argv: string[]): Promise<Captured> {
   return runCaptured(["import", ...argv]);
 }
-
-const SEED_ARGV = [
-  "passt",
-  "--one-off",
-  "--socket",
-  "/run/passtkit/1-vm-net0.socket",
-  "--pid",
-  "/run/passtkit/1-vm-net0-passt.pid",
-  "--interface",
-  "eth0",
-  "--log-file",
-  "/tmp/xyzzy.log",
-  "--address",
-  "192.168.221.122",
-  "--tcp-ports",
-  "10.0.0.1%eth0/2022:22,5000-5099:1000-1099,~5010-5029",
-  "--udp-ports",
-  "10101",
-];
 
 const SEED_XML = `<interface type='user'>
   <source dev='eth0'/>
