@@ -56,35 +56,31 @@ export function bruteTable(
 
 /** The table as merged intervals. */
 export function tableToMap(table: Int32Array): MapInterval[] {
-  const out: MapInterval[] = [];
-  let current: { hs: number; he: number; gs: number; ge: number } | undefined;
+  const out: {
+    hostStart: number;
+    hostEnd: number;
+    guestStart: number;
+    guestEnd: number;
+  }[] = [];
   for (let p = 0; p < 65536; p++) {
     const g = table[p] as number;
     if (g < 0) continue;
-    if (current && current.he === p - 1 && current.ge === g - 1) {
-      current.he = p;
-      current.ge = g;
-      continue;
+    const last = out.at(-1);
+    if (last && last.hostEnd === p - 1 && last.guestEnd === g - 1) {
+      last.hostEnd = p;
+      last.guestEnd = g;
+    } else {
+      out.push({ hostStart: p, hostEnd: p, guestStart: g, guestEnd: g });
     }
-    if (current) {
-      out.push({
-        hostStart: current.hs,
-        hostEnd: current.he,
-        guestStart: current.gs,
-        guestEnd: current.ge,
-      });
-    }
-    current = { hs: p, he: p, gs: g, ge: g };
-  }
-  if (current) {
-    out.push({
-      hostStart: current.hs,
-      hostEnd: current.he,
-      guestStart: current.gs,
-      guestEnd: current.ge,
-    });
   }
   return out;
+}
+
+/** `"40000-40004,40010-40019"`: the host side of a map, as the probe matrix writes it. */
+export function hostList(map: readonly MapInterval[]): string {
+  return map.map((i) =>
+    i.hostStart === i.hostEnd ? `${i.hostStart}` : `${i.hostStart}-${i.hostEnd}`
+  ).join(",");
 }
 
 /** Ports clustered in a window so that random ranges overlap often. */

@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { effectiveMap, guestPortFor, hostPortsFor } from "./mod.ts";
-import type { MapInterval, PortForward, PortRange } from "./mod.ts";
+import type { PortForward, PortRange } from "./mod.ts";
 import {
   anyRangeArb,
   bruteTable,
+  hostList,
   tableToMap,
   validForwardArb,
 } from "./_brute_force_test.ts";
-
-/** `"40000-40004,40010-40019"`: the host side of a map, as the probe matrix writes it. */
-function hostList(map: readonly MapInterval[]): string {
-  return map.map((i) =>
-    i.hostStart === i.hostEnd ? `${i.hostStart}` : `${i.hostStart}-${i.hostEnd}`
-  ).join(",");
-}
 
 const SEED: PortRange[] = [
   { start: 2022, to: 22 },

@@ -10,15 +10,10 @@ import {
 } from "./mod.ts";
 import {
   bruteTable,
+  hostList,
   tableToMap,
   validForwardArb,
 } from "./_brute_force_test.ts";
-
-function hostList(map: readonly MapInterval[]): string {
-  return map.map((i) =>
-    i.hostStart === i.hostEnd ? `${i.hostStart}` : `${i.hostStart}-${i.hostEnd}`
-  ).join(",");
-}
 
 type Row = [
   name: string,
