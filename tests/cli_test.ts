@@ -6,22 +6,22 @@ import { passtkit } from "./_cli.ts";
 
 const SEED = "examples/seed.xml";
 const BROKEN = "examples/broken.xml";
+/** Every command `passtkit --help` lists. */
+const COMMAND_NAMES = [
+  "validate",
+  "format",
+  "explain",
+  "ports",
+  "args",
+  "import",
+  "run",
+  "stop",
+];
 
 Deno.test("passtkit --help lists every command and exits 0", async () => {
   const { code, stdout } = await passtkit(["--help"]);
   assert.equal(code, 0);
-  for (
-    const name of [
-      "validate",
-      "format",
-      "explain",
-      "ports",
-      "args",
-      "import",
-      "run",
-      "stop",
-    ]
-  ) {
+  for (const name of COMMAND_NAMES) {
     assert.match(stdout, new RegExp(`^  ${name} `, "m"), name);
   }
 });
@@ -430,18 +430,7 @@ Deno.test("import without '--' hints at it", async () => {
 });
 
 Deno.test("help: usage lines end in [OPTIONS] and the texts agree with the code", async () => {
-  for (
-    const name of [
-      "validate",
-      "format",
-      "explain",
-      "ports",
-      "args",
-      "import",
-      "run",
-      "stop",
-    ]
-  ) {
+  for (const name of COMMAND_NAMES) {
     const { stdout } = await passtkit([name, "--help"]);
     const usage = stdout.split("\n")[0]!;
     assert.match(usage, /\[OPTIONS\]/, usage);
