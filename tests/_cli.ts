@@ -30,19 +30,53 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options for {@linkcode spawnPasstkit}. */
+export interface SpawnOptions {
+  /** Working directory; the repository root by default. */
+  readonly cwd?: string;
+  /** Extra environment variables (`NO_COLOR=1` is always set). */
+  readonly env?: Record<string, string>;
+  /** Standard input; closed by default. */
+  readonly stdin?: "piped" | "null";
+  /** Standard output; piped by default. */
+  readonly stdout?: "piped" | "null";
+  /** Standard error; piped by default. */
+  readonly stderr?: "piped" | "null";
+}
+
+/**
+ * Starts `deno run -A --quiet packages/cli/main.ts ...args`, without colour,
+ * and leaves the process to the caller.
+ *
+ * @example
+ * ```ts ignore
+ * const child = spawnPasstkit(["run", "vm.xml"], { stdout: "null" });
+ * ```
+ */
+export function spawnPasstkit(
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    cwd: options.cwd ?? ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: options.stdin ?? "null",
+    stdout: options.stdout ?? "piped",
+    stderr: options.stderr ?? "piped",
+  }).spawn();
+}
+
 /** Runs `deno run -A packages/cli/main.ts ...args` and collects its output. */
 export async function passtkit(
   args: readonly string[],
   options: CliOptions = {},
 ): Promise<CliResult> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
-    cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+  const child = spawnPasstkit(args, {
+    cwd: options.cwd,
+    env: options.env,
     stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  });
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));

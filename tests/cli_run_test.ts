@@ -8,11 +8,9 @@
 
 import assert from "node:assert/strict";
 import { assertPasst, needsPasst } from "./_passt.ts";
-import { passtkit, REPO_ROOT } from "./_cli.ts";
+import { passtkit, spawnPasstkit } from "./_cli.ts";
 import { dhcpDiscover, Guest, parseDhcpReply, parseTcp } from "./_guest.ts";
 import { passtsMentioning, tempRoot } from "./supervisor_helpers.ts";
-
-const MAIN = `${REPO_ROOT}packages/cli/main.ts`;
 
 /** A domain whose one passt interface forwards loopback ports from `base`. */
 function domainXml(name: string, base: number): string {
@@ -44,14 +42,7 @@ class RunProcess implements AsyncDisposable {
   readonly #reading: Promise<void>;
 
   constructor(args: string[]) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", MAIN, "run", "--json", ...args],
-      cwd: REPO_ROOT,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    this.child = spawnPasstkit(["run", "--json", ...args]);
     this.#reading = Promise.all([this.#readOut(), this.#readErr()]).then(
       () => {},
     );
@@ -337,23 +328,10 @@ Deno.test({
       file,
       "<domain><name>one</name><devices><interface type='user'><mac address='52:54:00:12:34:57'/><backend type='passt'/></interface></devices></domain>\n",
     );
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        MAIN,
-        "run",
-        "--state-dir",
-        `${root.path}/state`,
-        file,
-      ],
-      cwd: REPO_ROOT,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnPasstkit(
+      ["run", "--state-dir", `${root.path}/state`, file],
+      { stdout: "null" },
+    );
     let stderr = "";
     try {
       const until = Date.now() + 15_000;

@@ -3,7 +3,7 @@
 // diagnostics go to.
 
 import assert from "node:assert/strict";
-import { passtkit, REPO_ROOT } from "./_cli.ts";
+import { passtkit, REPO_ROOT, spawnPasstkit } from "./_cli.ts";
 
 const MAIN = `${REPO_ROOT}packages/cli/main.ts`;
 const SEED = "examples/seed.xml";
@@ -15,14 +15,7 @@ async function withClosed(
   stream: "stdout" | "stderr",
   args: readonly string[],
 ): Promise<{ code: number; other: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
-    cwd: REPO_ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnPasstkit(args);
   const open = stream === "stdout" ? child.stderr : child.stdout;
   await (stream === "stdout" ? child.stdout : child.stderr).cancel();
   const other = await new Response(open).text();
