@@ -144,3 +144,34 @@ export function killLeftovers(dir: string): void {
     }
   }
 }
+
+/** A temporary root for passts started by {@linkcode startDaemon}. */
+export interface DaemonRoot extends AsyncDisposable {
+  /** The temporary root's path. */
+  readonly path: string;
+  /** The state directory inside it, `PATH/NAME`, made by `startDaemon`. */
+  readonly dir: string;
+}
+
+/**
+ * Makes a {@linkcode tempRoot} whose disposal first kills any passt a failed
+ * test left behind in its state directory.
+ *
+ * @example
+ * ```ts ignore
+ * await using root = await daemonRoot("vm");
+ * const pid = await startDaemon(assertPasst(), root.dir, "net0");
+ * ```
+ */
+export async function daemonRoot(name: string): Promise<DaemonRoot> {
+  const root = await tempRoot();
+  const dir = `${root.path}/${name}`;
+  return {
+    path: root.path,
+    dir,
+    async [Symbol.asyncDispose]() {
+      killLeftovers(dir);
+      await root[Symbol.asyncDispose]();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertPasst, needsPasst } from "../../tests/_passt.ts";
 import {
-  killLeftovers,
+  daemonRoot,
   listDir,
   passtsMentioning,
   startDaemon,
@@ -21,24 +21,20 @@ Deno.test({
   ...needsPasst(),
   fn: async () => {
     const passt = assertPasst();
-    await using root = await tempRoot();
-    const dir = `${root.path}/s`;
-    try {
-      const pid = await startDaemon(passt, dir, "vm-net0");
-      const adopted = await adoptPasst(`${dir}/vm-net0.pid`);
-      assert.equal(adopted.pid, pid);
-      assert.equal(adopted.socketPath, `${dir}/vm-net0.socket`);
-      assert.match(adopted.identity.exe ?? "", /passt(\.avx2)?$/);
-      assert.equal(await adopted.alive(), true);
-      const exited = adopted.exited;
-      assert.equal(await adopted.stop(), "terminated");
-      await exited;
-      assert.equal(await adopted.alive(), false);
-      assert.deepEqual(listDir(dir), []);
-      assert.deepEqual(passtsMentioning(dir), []);
-    } finally {
-      killLeftovers(dir);
-    }
+    await using root = await daemonRoot("s");
+    const { dir } = root;
+    const pid = await startDaemon(passt, dir, "vm-net0");
+    const adopted = await adoptPasst(`${dir}/vm-net0.pid`);
+    assert.equal(adopted.pid, pid);
+    assert.equal(adopted.socketPath, `${dir}/vm-net0.socket`);
+    assert.match(adopted.identity.exe ?? "", /passt(\.avx2)?$/);
+    assert.equal(await adopted.alive(), true);
+    const exited = adopted.exited;
+    assert.equal(await adopted.stop(), "terminated");
+    await exited;
+    assert.equal(await adopted.alive(), false);
+    assert.deepEqual(listDir(dir), []);
+    assert.deepEqual(passtsMentioning(dir), []);
   },
 });
 
@@ -47,18 +43,14 @@ Deno.test({
   ...needsPasst(),
   fn: async () => {
     const passt = assertPasst();
-    await using root = await tempRoot();
-    const dir = `${root.path}/s`;
-    try {
-      const pid = await startDaemon(passt, dir, "a");
-      await using adopted = await adoptPasst(`${dir}/a.pid`, { pollMs: 20 });
-      Deno.kill(pid, "SIGKILL");
-      await adopted.exited;
-      assert.equal(await adopted.stop(), "already-gone");
-      assert.deepEqual(listDir(dir), []);
-    } finally {
-      killLeftovers(dir);
-    }
+    await using root = await daemonRoot("s");
+    const { dir } = root;
+    const pid = await startDaemon(passt, dir, "a");
+    await using adopted = await adoptPasst(`${dir}/a.pid`, { pollMs: 20 });
+    Deno.kill(pid, "SIGKILL");
+    await adopted.exited;
+    assert.equal(await adopted.stop(), "already-gone");
+    assert.deepEqual(listDir(dir), []);
   },
 });
 
@@ -68,41 +60,37 @@ Deno.test({
   ...needsPasst(),
   fn: async () => {
     const passt = assertPasst();
-    await using root = await tempRoot();
-    const dir = `${root.path}/s`;
-    try {
-      // Our own PID: not passt at all.
-      await Deno.mkdir(`${root.path}/other`);
-      await Deno.writeTextFile(`${root.path}/other/x.pid`, `${Deno.pid}\n`);
-      await assert.rejects(
-        stopPidFile(`${root.path}/other/x.pid`),
-        (e: unknown) =>
-          e instanceof NotPasstError && /its program is/.test(e.message),
-      );
-      // A real passt, but started with another PID file (a reused PID).
-      const pid = await startDaemon(passt, dir, "b");
-      await Deno.writeTextFile(`${root.path}/other/y.pid`, `${pid}\n`);
-      await assert.rejects(
-        adoptPasst(`${root.path}/other/y.pid`),
-        (e: unknown) =>
-          e instanceof NotPasstError && /its PID file is/.test(e.message),
-      );
-      assert.equal((await identifyPasst(pid, `${dir}/b.pid`)).pid, pid);
-      assert.deepEqual(passtsMentioning(dir), [pid], "still running");
-      assert.deepEqual(
-        listDir(`${root.path}/other`),
-        ["x.pid", "y.pid"],
-        "nothing removed",
-      );
-      const result = await stopPidFile(`${dir}/b.pid`, { graceMs: 2000 });
-      assert.equal(result.outcome, "terminated");
-      assert.deepEqual([...result.removed].sort(), [
-        `${dir}/b.pid`,
-        `${dir}/b.socket`,
-      ]);
-    } finally {
-      killLeftovers(dir);
-    }
+    await using root = await daemonRoot("s");
+    const { dir } = root;
+    // Our own PID: not passt at all.
+    await Deno.mkdir(`${root.path}/other`);
+    await Deno.writeTextFile(`${root.path}/other/x.pid`, `${Deno.pid}\n`);
+    await assert.rejects(
+      stopPidFile(`${root.path}/other/x.pid`),
+      (e: unknown) =>
+        e instanceof NotPasstError && /its program is/.test(e.message),
+    );
+    // A real passt, but started with another PID file (a reused PID).
+    const pid = await startDaemon(passt, dir, "b");
+    await Deno.writeTextFile(`${root.path}/other/y.pid`, `${pid}\n`);
+    await assert.rejects(
+      adoptPasst(`${root.path}/other/y.pid`),
+      (e: unknown) =>
+        e instanceof NotPasstError && /its PID file is/.test(e.message),
+    );
+    assert.equal((await identifyPasst(pid, `${dir}/b.pid`)).pid, pid);
+    assert.deepEqual(passtsMentioning(dir), [pid], "still running");
+    assert.deepEqual(
+      listDir(`${root.path}/other`),
+      ["x.pid", "y.pid"],
+      "nothing removed",
+    );
+    const result = await stopPidFile(`${dir}/b.pid`, { graceMs: 2000 });
+    assert.equal(result.outcome, "terminated");
+    assert.deepEqual([...result.removed].sort(), [
+      `${dir}/b.pid`,
+      `${dir}/b.socket`,
+    ]);
   },
 });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertPasst, needsPasst } from "../../../tests/_passt.ts";
 import {
-  killLeftovers,
+  daemonRoot,
   listDir,
   passtsMentioning,
   startDaemon,
@@ -20,35 +20,31 @@ Deno.test({
   ...needsPasst(),
   fn: async () => {
     const passt = assertPasst();
-    await using root = await tempRoot();
-    const dir = `${root.path}/vm`;
-    try {
-      const pid = await startDaemon(passt, dir, "net0");
-      const first = await stop(["--pidfile", `${dir}/net0.pid`]);
-      assert.equal(first.code, 0, first.err);
-      assert.equal(
-        first.out,
-        `stopped passt ${pid}; removed ${dir}/net0.pid, ${dir}/net0.socket\n`,
-      );
-      assert.deepEqual(listDir(dir), []);
-      assert.deepEqual(passtsMentioning(dir), []);
-      const again = await stop(["--pidfile", `${dir}/net0.pid`, "--json"]);
-      assert.equal(again.code, 0);
-      assert.deepEqual(JSON.parse(again.out), {
-        pidfile: `${dir}/net0.pid`,
-        pid: null,
-        outcome: "no-pidfile",
-        removed: [],
-      });
-      const text = await stop(["--pidfile", `${dir}/net0.pid`]);
-      assert.equal(text.code, 0);
-      assert.equal(
-        text.out,
-        `no PID file at ${dir}/net0.pid; nothing to stop\n`,
-      );
-    } finally {
-      killLeftovers(dir);
-    }
+    await using root = await daemonRoot("vm");
+    const { dir } = root;
+    const pid = await startDaemon(passt, dir, "net0");
+    const first = await stop(["--pidfile", `${dir}/net0.pid`]);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(
+      first.out,
+      `stopped passt ${pid}; removed ${dir}/net0.pid, ${dir}/net0.socket\n`,
+    );
+    assert.deepEqual(listDir(dir), []);
+    assert.deepEqual(passtsMentioning(dir), []);
+    const again = await stop(["--pidfile", `${dir}/net0.pid`, "--json"]);
+    assert.equal(again.code, 0);
+    assert.deepEqual(JSON.parse(again.out), {
+      pidfile: `${dir}/net0.pid`,
+      pid: null,
+      outcome: "no-pidfile",
+      removed: [],
+    });
+    const text = await stop(["--pidfile", `${dir}/net0.pid`]);
+    assert.equal(text.code, 0);
+    assert.equal(
+      text.out,
+      `no PID file at ${dir}/net0.pid; nothing to stop\n`,
+    );
   },
 });
 
@@ -57,30 +53,26 @@ Deno.test({
   ...needsPasst(),
   fn: async () => {
     const passt = assertPasst();
-    await using root = await tempRoot();
-    const dir = `${root.path}/vm`;
-    try {
-      const pid = await startDaemon(passt, dir, "net1");
-      const { code, out } = await stop([
-        "--pidfile",
-        `${dir}/net1.pid`,
-        "--socket",
-        `${dir}/net1.socket`,
-        "--timeout",
-        "2",
-        "--json",
-      ]);
-      assert.equal(code, 0);
-      const result = JSON.parse(out);
-      assert.equal(result.pid, pid);
-      assert.equal(result.outcome, "terminated");
-      assert.deepEqual(result.removed.sort(), [
-        `${dir}/net1.pid`,
-        `${dir}/net1.socket`,
-      ]);
-    } finally {
-      killLeftovers(dir);
-    }
+    await using root = await daemonRoot("vm");
+    const { dir } = root;
+    const pid = await startDaemon(passt, dir, "net1");
+    const { code, out } = await stop([
+      "--pidfile",
+      `${dir}/net1.pid`,
+      "--socket",
+      `${dir}/net1.socket`,
+      "--timeout",
+      "2",
+      "--json",
+    ]);
+    assert.equal(code, 0);
+    const result = JSON.parse(out);
+    assert.equal(result.pid, pid);
+    assert.equal(result.outcome, "terminated");
+    assert.deepEqual(result.removed.sort(), [
+      `${dir}/net1.pid`,
+      `${dir}/net1.socket`,
+    ]);
   },
 });
 
