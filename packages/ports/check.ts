@@ -133,11 +133,19 @@ function where(forward: PortForward): string {
   return forward.dev ? `${address} via ${forward.dev}` : address;
 }
 
+/** Host ports two forwards share, with the piece of each that holds them. */
+interface Shared {
+  readonly start: number;
+  readonly end: number;
+  readonly a: Piece;
+  readonly b: Piece;
+}
+
 /** The first port shared by sorted, disjoint `a` and any `b`, with the pieces holding it. */
 function firstShared(
   a: readonly Piece[],
   b: readonly Piece[],
-): { start: number; end: number; a: Piece; b: Piece } | undefined {
+): Shared | undefined {
   const sortedB = [...b].sort((x, y) => x.start - y.start);
   for (const piece of sortedB) {
     let low = 0;
@@ -557,8 +565,34 @@ function includePieces(forward: PortForward): Piece[] {
   return out;
 }
 
-function sharedText(start: number, end: number): string {
-  return portsText(start, end);
+/**
+ * The problem for host ports `shared` that forward `b` also takes from the
+ * earlier forward `a`; `by` names the earlier one's owner, `refusal` who
+ * refuses the second rule and how.
+ */
+function sharedProblem(
+  code: "overlap-across-forwards" | "overlap-across-interfaces",
+  a: PortForward,
+  fa: number,
+  b: PortForward,
+  fb: number,
+  shared: Shared,
+  by: string,
+  refusal: string,
+): PortProblem {
+  return {
+    code,
+    severity: "error",
+    message: `${b.proto} ${portsText(shared.start, shared.end)} ${where(b)} ${
+      shared.start === shared.end ? "is" : "are"
+    } also forwarded by ${by} ${where(a)}; ${refusal}`,
+    forward: fb,
+    ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
+    other: {
+      forward: fa,
+      ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
+    },
+  };
 }
 
 function clashInInterface(
@@ -590,42 +624,32 @@ function clashInInterface(
       : includePieces(b);
     const shared = firstShared(pieces[fa] as Piece[], cover);
     if (!shared) return undefined;
-    return {
-      code: "overlap-across-forwards",
-      severity: "error",
-      message: `${proto} ${sharedText(shared.start, shared.end)} ${where(b)} ${
-        shared.start === shared.end ? "is" : "are"
-      } also forwarded by another <portForward> ${
-        where(a)
-      }; passt 2023 rejects a port given in two ${
+    return sharedProblem(
+      "overlap-across-forwards",
+      a,
+      fa,
+      b,
+      fb,
+      shared,
+      "another <portForward>",
+      `passt 2023 rejects a port given in two ${
         proto === "tcp" ? "-t" : "-u"
       } options even on different addresses ("Overlapping port specifier")`,
-      forward: fb,
-      ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
-      other: {
-        forward: fa,
-        ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
-      },
-    };
+    );
   }
   if (!addressesOverlap(a.address, b.address)) return undefined;
   const shared = firstShared(pieces[fa] as Piece[], pieces[fb] as Piece[]);
   if (!shared) return undefined;
-  return {
-    code: "overlap-across-forwards",
-    severity: "error",
-    message: `${proto} ${sharedText(shared.start, shared.end)} ${where(b)} ${
-      shared.start === shared.end ? "is" : "are"
-    } also forwarded by another <portForward> ${
-      where(a)
-    }; passt 2026 rejects two rules for the same port on overlapping addresses ("Forwarding configuration conflict")`,
-    forward: fb,
-    ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
-    other: {
-      forward: fa,
-      ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
-    },
-  };
+  return sharedProblem(
+    "overlap-across-forwards",
+    a,
+    fa,
+    b,
+    fb,
+    shared,
+    "another <portForward>",
+    'passt 2026 rejects two rules for the same port on overlapping addresses ("Forwarding configuration conflict")',
+  );
 }
 
 function clashAcrossInterfaces(
@@ -641,20 +665,14 @@ function clashAcrossInterfaces(
   if (a.dev && b.dev && a.dev !== b.dev) return undefined;
   const shared = firstShared(pieces[fa] as Piece[], pieces[fb] as Piece[]);
   if (!shared) return undefined;
-  const proto = b.proto;
-  return {
-    code: "overlap-across-interfaces",
-    severity: "error",
-    message: `${proto} ${sharedText(shared.start, shared.end)} ${where(b)} ${
-      shared.start === shared.end ? "is" : "are"
-    } also forwarded by interface '${groupA}' ${
-      where(a)
-    }; the kernel refuses the second passt's bind ("Address already in use")`,
-    forward: fb,
-    ...(shared.b.range !== undefined ? { range: shared.b.range } : {}),
-    other: {
-      forward: fa,
-      ...(shared.a.range !== undefined ? { range: shared.a.range } : {}),
-    },
-  };
+  return sharedProblem(
+    "overlap-across-interfaces",
+    a,
+    fa,
+    b,
+    fb,
+    shared,
+    `interface '${groupA}'`,
+    `the kernel refuses the second passt's bind ("Address already in use")`,
+  );
 }
