@@ -9,7 +9,7 @@ import { allPorts, type PasstTargetOptions } from "./target.ts";
 import { mappedIPv4, parseIPv4, parseIPv6 } from "./_address.ts";
 import { mergeIntervals, type Piece, subtractIntervals } from "./_intervals.ts";
 import { findOverlaps } from "./_overlap.ts";
-import { MAX_PORT } from "./_range.ts";
+import { MAX_PORT, portsText } from "./_range.ts";
 
 /** Options of {@linkcode parseSpec}. */
 export interface ParseSpecOptions extends PasstTargetOptions {
@@ -450,11 +450,9 @@ function checkOverlaps(
     fail(
       offsets[overlap.later] as number,
       item,
-      `'${item}' forwards ${
-        overlap.start === overlap.end
-          ? `port ${overlap.start}`
-          : `ports ${overlap.start}-${overlap.end}`
-      } that '${texts[overlap.earlier]}' already forwards`,
+      `'${item}' forwards ${portsText(overlap.start, overlap.end)} that '${
+        texts[overlap.earlier]
+      }' already forwards`,
     );
   }
 }
