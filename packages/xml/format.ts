@@ -89,7 +89,23 @@ function address(text: string | undefined): string | undefined {
   return canonicalAddress(text)?.text ?? text;
 }
 
-/** Whether an interface uses the passt backend. */
+/**
+ * Whether an interface uses the passt backend.
+ *
+ * @param iface An interface of a parsed document.
+ * @returns `true` when its `<backend type>` is `passt`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPasst, parse } from "@passtkit/xml";
+ *
+ * const doc = parse(`<devices>
+ *   <interface type='user'><backend type='passt'/></interface>
+ *   <interface type='user'/>
+ * </devices>`);
+ * assert.deepEqual(doc.interfaces.map(isPasst), [true, false]);
+ * ```
+ */
 export function isPasst(iface: InterfaceDef): boolean {
   return iface.backend?.type === "passt";
 }
@@ -97,6 +113,20 @@ export function isPasst(iface: InterfaceDef): boolean {
 /**
  * Whether `format` rewrites this interface: passt interfaces and
  * `type='user'` ones. Any other interface is left byte for byte as written.
+ *
+ * @param iface An interface of a parsed document.
+ * @returns `true` when `format` rewrites it.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isFormatted, parse } from "@passtkit/xml";
+ *
+ * const doc = parse(`<devices>
+ *   <interface type='user'/>
+ *   <interface type='network'><source network='default'/></interface>
+ * </devices>`);
+ * assert.deepEqual(doc.interfaces.map(isFormatted), [true, false]);
+ * ```
  */
 export function isFormatted(iface: InterfaceDef): boolean {
   return isPasst(iface) || iface.type === "user";
