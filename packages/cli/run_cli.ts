@@ -46,7 +46,24 @@ function streamWriter(
   };
 }
 
-/** Standard streams of the running process. */
+/**
+ * Standard streams of the running process, as {@linkcode runCli} takes them.
+ *
+ * @returns Writers for standard output and error, a one-time read of
+ * standard input, and whether each output stream may be coloured.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processIo } from "@passtkit/cli";
+ *
+ * // What `runCli(args)` uses when given no streams.
+ * const io = processIo();
+ * assert.equal(typeof io.out, "function");
+ * assert.equal(typeof io.errColor, "boolean");
+ * // NO_COLOR (https://no-color.org) turns colour off on both streams.
+ * if (Deno.env.get("NO_COLOR")) assert.equal(io.color || io.errColor, false);
+ * ```
+ */
 export function processIo(): CommandIo {
   const noColor = (Deno.env.get("NO_COLOR") ?? "") !== "";
   let stdin: Promise<string> | undefined;
