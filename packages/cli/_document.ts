@@ -39,19 +39,21 @@ export type LoadedDocument =
 /**
  * Reads, parses and validates one file (`-` for standard input). XML that is
  * not well-formed becomes a single error diagnostic, so callers treat it like
- * any other invalid configuration.
+ * any other invalid configuration. With `target` `false` a well-formed file
+ * is not validated and has no diagnostics.
  *
  * @throws {InputOutputError} When the file cannot be read.
  */
 export async function loadDocument(
   file: string,
   io: CommandIo,
-  target: PasstTarget = "2023",
+  target: PasstTarget | false = "2023",
 ): Promise<LoadedDocument> {
   const { text, name } = await readInput(file, io);
   try {
     const doc = parse(text, { file: name });
-    return { name, text, doc, diagnostics: validate(doc, { target }) };
+    const diagnostics = target === false ? [] : validate(doc, { target });
+    return { name, text, doc, diagnostics };
   } catch (error) {
     if (!(error instanceof XmlParseError)) throw error;
     return {
@@ -126,8 +128,14 @@ export interface ForEachDocumentOptions {
   readonly command: string;
   /** Whether a file that cannot be read also gets a `{"file", "error"}` JSON record. */
   readonly json: boolean;
-  /** Which passt's rules validation follows. */
-  readonly target?: PasstTarget;
+  /**
+   * Which passt's rules validation follows; `false` not to validate, for
+   * `args` and `run`, whose `buildDomainCommands` validates the document
+   * itself (so it would be checked twice).
+   *
+   * @default {"2023"}
+   */
+  readonly target?: PasstTarget | false;
 }
 
 /**

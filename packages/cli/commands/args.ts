@@ -30,7 +30,7 @@ function run({ values, positionals, io }: CommandContext): Promise<number> {
   return forEachDocument(
     positionals,
     io,
-    { command: "args", json, target: options.target ?? "2023" },
+    { command: "args", json, target: false },
     async (loaded) => {
       const { name } = loaded;
       const result = buildForDocument(loaded, options);

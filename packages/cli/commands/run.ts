@@ -224,7 +224,7 @@ function run({ values, positionals, io }: CommandContext): Promise<number> {
   return forEachDocument(
     positionals,
     io,
-    { command: "run", json: false, target: options.target ?? "2023" },
+    { command: "run", json: false, target: false },
     (loaded) => supervise(loaded, options, restart as RestartPolicy, json, io),
   );
 }
