@@ -147,27 +147,3 @@ const PASST_NAMES = new Set(["passt", "passt.avx2"]);
 export function isPasstProgram(path: string): boolean {
   return PASST_NAMES.has(basename(path.replace(/ \(deleted\)$/, "")));
 }
-
-/** Counts this process's open file descriptors. */
-export function countOpenFds(): number {
-  let n = 0;
-  for (const _ of Deno.readDirSync("/proc/self/fd")) n++;
-  return n;
-}
-
-/** PIDs of this process's live (non-zombie) child processes. */
-export function childPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = parseStat(Deno.readTextFileSync(`/proc/${entry.name}/stat`));
-      if (stat && stat.ppid === Deno.pid && stat.state !== "Z") {
-        pids.push(Number(entry.name));
-      }
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
