@@ -221,6 +221,9 @@ export function checkForwards(
   const target = options?.target ?? "2023";
   const problems: PortProblem[] = [];
   const pieces: Piece[][] = [];
+  // spec/passt.md §2.1: the ports a forward's option covers in passt 2023's
+  // bitmap, which no later option may touch (see `clashInInterface`).
+  const covers: Piece[][] = [];
 
   forwards.forEach((forward, f) => {
     const proto = forward.proto;
@@ -350,20 +353,30 @@ export function checkForwards(
         other: { forward: f, range: overlap.earlier },
       });
     }
-    pieces.push(effectivePieces(forward, { target }));
+    const effective = effectivePieces(forward, { target });
+    pieces.push(effective);
+    covers.push(isExclusionOnly(forward) ? effective : includes);
   });
 
   const groups = options?.groups;
   const groupOf = (f: number) => groups?.[f];
   // Only pairs that may clash, in the order of a loop over every pair: by
   // the later forward, then the earlier one.
-  for (const [fa, fb] of candidatePairs(forwards, pieces, groupOf, target)) {
+  for (
+    const [fa, fb] of candidatePairs(
+      forwards,
+      pieces,
+      covers,
+      groupOf,
+      target,
+    )
+  ) {
     const a = forwards[fa] as PortForward;
     const b = forwards[fb] as PortForward;
     if (a.proto !== b.proto) continue;
     const sameGroup = groupOf(fa) === groupOf(fb);
     const problem = sameGroup
-      ? clashInInterface(a, fa, b, fb, pieces, target)
+      ? clashInInterface(a, fa, b, fb, pieces, covers, target)
       : clashAcrossInterfaces(a, fa, b, fb, pieces, groupOf(fa));
     if (problem) problems.push(problem);
   }
@@ -442,6 +455,7 @@ function numbering<T>(): (value: T) => number {
 function candidatePairs(
   forwards: readonly PortForward[],
   pieces: readonly Piece[][],
+  covers: readonly Piece[][],
   groupOf: (f: number) => string | number | undefined,
   target: "2023" | "2026",
 ): [number, number][] {
@@ -491,14 +505,9 @@ function candidatePairs(
         // The earlier forward's pieces against the later one's cover.
         joins.push(key("e", bucket));
         meets = [...meets, key("c", bucket)];
-        const cover = isExclusionOnly(forward)
-          ? (pieces[f] as Piece[]).map((p): [number, number] => [
-            p.start,
-            p.end,
-          ])
-          : mergeIntervals(
-            includePieces(forward).map((p) => [p.start, p.end]),
-          );
+        const cover = mergeIntervals(
+          (covers[f] as Piece[]).map((p) => [p.start, p.end]),
+        );
         for (const [start, end] of cover) {
           spans.push({
             start,
@@ -554,17 +563,6 @@ function candidatePairs(
   });
 }
 
-function includePieces(forward: PortForward): Piece[] {
-  const out: Piece[] = [];
-  forward.ranges.forEach((range, r) => {
-    const valid = validRange(range);
-    if (valid && !valid.exclude) {
-      out.push({ start: valid.start, end: valid.end, delta: 0, range: r });
-    }
-  });
-  return out;
-}
-
 /**
  * The problem for host ports `shared` that forward `b` also takes from the
  * earlier forward `a`; `by` names the earlier one's owner, `refusal` who
@@ -601,6 +599,7 @@ function clashInInterface(
   b: PortForward,
   fb: number,
   pieces: readonly Piece[][],
+  covers: readonly Piece[][],
   target: "2023" | "2026",
 ): PortProblem | undefined {
   const proto = b.proto;
@@ -619,10 +618,7 @@ function clashInInterface(
     }
     // spec/passt.md §2.1: one bitmap per protocol; the later option's ranges
     // (excluded ports included) may not touch ports the earlier one forwards.
-    const cover = isExclusionOnly(b)
-      ? (pieces[fb] as Piece[])
-      : includePieces(b);
-    const shared = firstShared(pieces[fa] as Piece[], cover);
+    const shared = firstShared(pieces[fa] as Piece[], covers[fb] as Piece[]);
     if (!shared) return undefined;
     return sharedProblem(
       "overlap-across-forwards",
