@@ -441,7 +441,28 @@ class InterfaceChecker {
   checkSource(): void {
     const { iface } = this;
     const source = iface.elements.source?.[0];
+    // spec §3.4 "Other" (11.x): without passt, vhostuser needs a socket path.
+    const vhostuser = this.typeKnown && iface.type === "vhostuser" &&
+      !this.passt;
+    if (vhostuser && source?.attributes.path === undefined) {
+      this.error(
+        "vhostuser-source-path-missing",
+        "Missing required attribute 'path' in element 'source'",
+        source ?? iface.source,
+      );
+    }
     if (!source) return;
+    // spec §3.4: QEMU only reconnects as the client.
+    const reconnect = source.others?.find((o) => o.name === "reconnect");
+    if (
+      vhostuser && reconnect && source.attributes.mode?.value === "server"
+    ) {
+      this.error(
+        "vhostuser-reconnect-server",
+        "'reconnect' attribute is not supported when source mode='server' for <interface type='vhostuser'>",
+        reconnect.source,
+      );
+    }
     // spec §3.1 (11.x): vhostuser sources are UNIX sockets.
     const type = source.attributes.type;
     if (iface.type === "vhostuser" && type && type.value !== "unix") {

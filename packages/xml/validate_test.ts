@@ -315,8 +315,58 @@ const rows: Row[] = [
       11,
     )],
   },
+  {
+    name: "vhostuser without passt and without <source path>",
+    xml: domain(
+      iface("  <source type='unix' mode='client'/>", {
+        type: "vhostuser",
+        backend: null,
+      }),
+    ),
+    expected: [d(
+      "vhostuser-source-path-missing",
+      "Missing required attribute 'path' in element 'source'",
+      8,
+      3,
+    )],
+  },
+  {
+    name: "vhostuser without passt and without <source>",
+    xml: domain(iface("", { type: "vhostuser", backend: null })),
+    expected: [d(
+      "vhostuser-source-path-missing",
+      "Missing required attribute 'path' in element 'source'",
+      5,
+      1,
+    )],
+  },
 
   // 2. Conf and QEMU validation (§3.3, §3.4), newest texts.
+  {
+    name: "vhostuser server socket with <reconnect>",
+    xml: domain(
+      iface(
+        "  <source type='unix' path='/tmp/vu.sock' mode='server'>\n    <reconnect enabled='yes' timeout='5'/>\n  </source>",
+        { type: "vhostuser", backend: null },
+      ),
+    ),
+    expected: [d(
+      "vhostuser-reconnect-server",
+      "'reconnect' attribute is not supported when source mode='server' for <interface type='vhostuser'>",
+      9,
+      5,
+    )],
+  },
+  {
+    name: "vhostuser client socket with <reconnect>",
+    xml: domain(
+      iface(
+        "  <source type='unix' path='/tmp/vu.sock' mode='client'>\n    <reconnect enabled='yes' timeout='5'/>\n  </source>",
+        { type: "vhostuser", backend: null },
+      ),
+    ),
+    expected: [],
+  },
   {
     name: "passt backend on a bridge",
     xml: iface("", { type: "bridge" }),
