@@ -547,8 +547,8 @@ Deno.test({
 });
 
 Deno.test("explain and ports name interfaces as libvirt and args do", async () => {
-  // The second interface has no alias: libvirt gives it net1, after the
-  // highest net<N> taken, not net<position>.
+  // libvirt keeps only the user alias ua-x; the others get net0, net1 in
+  // order (the third is net1, not net<position>).
   const xml = `<domain><name>d</name><devices>
   <interface type='user'><alias name='net0'/><backend type='passt'/></interface>
   <interface type='user'><alias name='ua-x'/><backend type='passt'/></interface>

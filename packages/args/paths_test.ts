@@ -35,7 +35,7 @@ Deno.test("shortName() cuts the name to 20 code points", () => {
   assert.equal(shortName(1, "😀".repeat(25)), `1-${"😀".repeat(20)}`);
 });
 
-Deno.test("interfaceAliases() continues after the highest net<N>, as libvirt does", () => {
+Deno.test("interfaceAliases() ignores aliases other than ua-, as libvirt does", () => {
   const doc = parse(`<devices>
   <interface type='user'/>
   <interface type='user'><alias name='net5'/></interface>
@@ -44,9 +44,9 @@ Deno.test("interfaceAliases() continues after the highest net<N>, as libvirt doe
   <interface type='user'><alias name='ua-x'/></interface>
 </devices>`);
   assert.deepEqual(interfaceAliases(doc), [
-    "net6",
-    "net5",
-    "net7",
+    "net0",
+    "net1",
+    "net2",
     "hostdev0",
     "ua-x",
   ]);

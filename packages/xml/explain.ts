@@ -7,6 +7,7 @@
 import { explainForward, type PasstTargetOptions } from "@passtkit/ports";
 import type { InterfaceDef } from "./model.ts";
 import { canonicalAddress } from "./address.ts";
+import { isUserAlias } from "./_alias.ts";
 
 /**
  * Explains an interface in plain English, one sentence per fact, in the
@@ -126,7 +127,7 @@ export function explainInterface(
   if (passt && iface.portForwards.length === 0) {
     facts.push("no incoming host ports are forwarded to the guest");
   }
-  if (iface.alias !== undefined) {
+  if (isUserAlias(iface.alias)) {
     facts.push(`the device alias is ${iface.alias}`);
   }
   return facts;

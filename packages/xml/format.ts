@@ -13,6 +13,7 @@ import type {
   XmlDocument,
 } from "./model.ts";
 import { canonicalAddress } from "./address.ts";
+import { isUserAlias } from "./_alias.ts";
 
 /** Options for {@linkcode formatInterface}. */
 export interface FormatInterfaceOptions {
@@ -311,7 +312,8 @@ export function formatInterface(
   lines.push(...rawLines(iface, BEFORE_MTU, text, indent));
   if (iface.mtu) push(`<mtu${attrs([["size", iface.mtu]])}/>`);
   lines.push(...rawLines(iface, BEFORE_ALIAS, text, indent));
-  if (iface.alias !== undefined) {
+  // spec §5: libvirt keeps only user aliases in a defined domain.
+  if (isUserAlias(iface.alias)) {
     push(`<alias${attrs([["name", iface.alias]])}/>`);
   }
   lines.push(...rawLines(iface, AFTER_ALIAS, text, indent));

@@ -175,3 +175,16 @@ Deno.test("format() keeps CRLF line ends in the interfaces it rewrites", () => {
   assert.match(once, /\r\n {6}<mac address='52:54:00:aa:bb:cc'\/>\r\n/);
   assert.equal(format(parse(once)), once);
 });
+
+Deno.test("formatInterface() drops an <alias> that is not a user alias", () => {
+  const doc = parse(`<interface type='user'>
+  <backend type='passt'/>
+  <alias name='net7'/>
+</interface>`);
+  assert.equal(
+    formatInterface(doc.interfaces[0]!, { indent: "" }, doc.text),
+    `<interface type='user'>
+  <backend type='passt'/>
+</interface>`,
+  );
+});

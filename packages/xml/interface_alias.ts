@@ -5,14 +5,16 @@
  */
 
 import type { XmlDocument } from "./model.ts";
+import { isUserAlias } from "./_alias.ts";
 
 /**
  * Returns the device alias of every interface of a document, in document
  * order, as libvirt assigns them when the domain starts: an interface's own
- * `<alias name>`, else `net<N>` with N one more than the highest `net<N>`
- * alias already taken (so `net0`, `net1`, … by position when no interface
- * has an alias). `type='hostdev'` interfaces are PCI devices to libvirt and
- * get `hostdev<N>` instead.
+ * user alias (`<alias name>` starting with `ua-`), else `net<N>`, counting
+ * only the interfaces without a user alias. libvirt drops any other
+ * `<alias name>` (such as `net7`) when the domain is defined.
+ * `type='hostdev'` interfaces are PCI devices to libvirt and get
+ * `hostdev<N>` instead.
  *
  * @param doc The parsed document.
  * @returns One alias per interface, indexed like `doc.interfaces`.
@@ -24,26 +26,22 @@ import type { XmlDocument } from "./model.ts";
  * const doc = parse(`<devices>
  *   <interface type='user'><backend type='passt'/></interface>
  *   <interface type='user'><alias name='ua-web'/><backend type='passt'/></interface>
- *   <interface type='user'><backend type='passt'/></interface>
+ *   <interface type='user'><alias name='net7'/><backend type='passt'/></interface>
  * </devices>`);
  * assert.deepEqual(interfaceAliases(doc), ["net0", "ua-web", "net1"]);
  * ```
  */
 export function interfaceAliases(doc: XmlDocument): string[] {
-  const aliases: (string | undefined)[] = doc.interfaces.map((i) => i.alias);
+  // spec §4.1, §5: a defined domain keeps only user aliases, so no
+  // net<N> is taken when libvirt assigns them at start.
+  const aliases: (string | undefined)[] = doc.interfaces.map((i) =>
+    isUserAlias(i.alias) ? i.alias : undefined
+  );
   const next: Record<string, number> = { net: 0, hostdev: 0 };
-  for (const alias of aliases) {
-    const match = alias === undefined
-      ? null
-      : /^(net|hostdev)([0-9]+)$/.exec(alias);
-    if (match) {
-      const prefix = match[1] as string;
-      next[prefix] = Math.max(next[prefix] ?? 0, Number(match[2]) + 1);
-    }
-  }
   doc.interfaces.forEach((iface, i) => {
     if (aliases[i] !== undefined) return;
-    // libvirt's qemuAssignDeviceNetAlias(def, net, -1): highest index + 1.
+    // libvirt's qemuAssignDeviceNetAlias(def, net, -1): highest index + 1,
+    // so one after another here.
     const prefix = iface.type === "hostdev" ? "hostdev" : "net";
     const n = next[prefix] ?? 0;
     aliases[i] = `${prefix}${n}`;

@@ -22,6 +22,7 @@ import { ipv4Octets, ipv6Parts } from "./_ip.ts";
 import { KNOWN_INTERFACE_CHILDREN } from "./parse.ts";
 import { type PasstForward, passtForwards } from "./passt_forwards.ts";
 import { servedByPasst } from "./_passt.ts";
+import { isUserAlias } from "./_alias.ts";
 
 /** Options for {@linkcode validate}. */
 export interface ValidateOptions {
@@ -312,7 +313,20 @@ class InterfaceChecker {
     this.checkModel();
     this.checkSharedMemory();
     this.checkLink();
+    this.checkAlias();
     this.checkStructure();
+  }
+
+  checkAlias(): void {
+    const name = this.iface.elements.alias?.[0]?.attributes.name;
+    // spec §4.1, §5: a defined domain keeps only user aliases.
+    if (name !== undefined && !isUserAlias(name.value)) {
+      this.warning(
+        "alias-ignored",
+        `libvirt ignores <alias name='${name.value}'>: only names starting with 'ua-' are kept`,
+        name,
+      );
+    }
   }
 
   checkType(): void {

@@ -1171,16 +1171,39 @@ const rows: Row[] = [
   {
     name: "overlap across interfaces names libvirt's alias",
     xml: domain(
-      iface(forward(["start='80'"])) + "\n" +
-        iface("  <alias name='net0'/>\n" + forward(["start='80'"])),
+      iface("  <alias name='ua-web'/>\n" + forward(["start='80'"])) + "\n" +
+        iface(forward(["start='80'"])),
     ),
     expected: [d(
       "overlap-across-interfaces",
-      `tcp port 80 on any address is also forwarded by interface 'net1' on any address; the kernel refuses the second passt's bind ("Address already in use")`,
+      `tcp port 80 on any address is also forwarded by interface 'ua-web' on any address; the kernel refuses the second passt's bind ("Address already in use")`,
       17,
       5,
       { interface: 1 },
     )],
+  },
+  {
+    name: "a non-user alias is dropped and libvirt's own alias named",
+    xml: domain(
+      iface(forward(["start='80'"])) + "\n" +
+        iface("  <alias name='net7'/>\n" + forward(["start='80'"])),
+    ),
+    expected: [
+      d(
+        "alias-ignored",
+        "libvirt ignores <alias name='net7'>: only names starting with 'ua-' are kept",
+        15,
+        10,
+        { severity: "warning", interface: 1 },
+      ),
+      d(
+        "overlap-across-interfaces",
+        `tcp port 80 on any address is also forwarded by interface 'net0' on any address; the kernel refuses the second passt's bind ("Address already in use")`,
+        17,
+        5,
+        { interface: 1 },
+      ),
+    ],
   },
 
   // Valid configurations.
