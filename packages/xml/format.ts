@@ -277,11 +277,20 @@ export function formatInterface(
   const open = `<interface${attrs([["type", iface.type], ...extra])}>`;
 
   if (iface.mac !== undefined) {
-    const macAttrs = Object.entries(iface.elements.mac?.[0]?.attributes ?? {})
-      .filter(([name]) => name !== "address")
+    // spec §5: libvirt writes address, type, check, then the rest as written.
+    const written = iface.elements.mac?.[0]?.attributes ?? {};
+    const rest = Object.entries(written)
+      .filter(([name]) => !["address", "type", "check"].includes(name))
       .map(([name, a]) => [name, a.value] as [string, string]);
     push(
-      `<mac${attrs([["address", iface.mac.toLowerCase()], ...macAttrs])}/>`,
+      `<mac${
+        attrs([
+          ["address", iface.mac.toLowerCase()],
+          ["type", written.type?.value],
+          ["check", written.check?.value],
+          ...rest,
+        ])
+      }/>`,
     );
   }
   const dev = iface.sourceDev ?? iface.backend?.upstream;

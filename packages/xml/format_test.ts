@@ -188,3 +188,17 @@ Deno.test("formatInterface() drops an <alias> that is not a user alias", () => {
 </interface>`,
   );
 });
+
+Deno.test("formatInterface() writes <mac> attributes in libvirt's order", () => {
+  const doc = parse(`<interface type='user'>
+  <mac x='1' check='no' type='static' address='52:54:00:A8:33:FC'/>
+  <backend type='passt'/>
+</interface>`);
+  assert.equal(
+    formatInterface(doc.interfaces[0]!, { indent: "" }, doc.text),
+    `<interface type='user'>
+  <mac address='52:54:00:a8:33:fc' type='static' check='no' x='1'/>
+  <backend type='passt'/>
+</interface>`,
+  );
+});
