@@ -544,12 +544,12 @@ class InterfaceChecker {
         );
         continue;
       }
-      // libvirt takes any other family as "from the address"; passtkit
-      // follows its wording for enumerations.
+      // libvirt takes any other family as "from the address", so it is no
+      // error; the written value is likely a typo.
       if (written !== undefined && written !== family) {
-        this.error(
-          "ip-family-invalid",
-          `Invalid value for attribute 'family' in element 'ip': '${written}'.`,
+        this.warning(
+          "ip-family-unknown",
+          `libvirt ignores <ip family='${written}'> and takes the family from the address '${a.address.value}'`,
           a.family!,
           meantValue(written, IP_FAMILIES),
         );

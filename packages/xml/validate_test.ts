@@ -1081,11 +1081,32 @@ const rows: Row[] = [
     name: "unknown address family",
     xml: iface("  <ip address='10.0.0.2' family='ipv5'/>"),
     expected: [d(
-      "ip-family-invalid",
-      "Invalid value for attribute 'family' in element 'ip': 'ipv5'.",
+      "ip-family-unknown",
+      "libvirt ignores <ip family='ipv5'> and takes the family from the address '10.0.0.2'",
       4,
       26,
-      { hint: "did you mean 'ipv4'?" },
+      { severity: "warning", hint: "did you mean 'ipv4'?" },
+    )],
+  },
+  {
+    name: "address family inet",
+    xml: iface("  <ip address='2001:db8::2' family='inet'/>"),
+    expected: [d(
+      "ip-family-unknown",
+      "libvirt ignores <ip family='inet'> and takes the family from the address '2001:db8::2'",
+      4,
+      29,
+      { severity: "warning" },
+    )],
+  },
+  {
+    name: "known address family that does not fit the address",
+    xml: iface("  <ip address='10.0.0.2' family='ipv6'/>"),
+    expected: [d(
+      "ip-address-invalid",
+      "Invalid address '10.0.0.2' in <ip>",
+      4,
+      7,
     )],
   },
   {
