@@ -190,8 +190,9 @@ function firstShared(
  * IPv4). Port 0 gets a message saying what the target passt does with it
  * (2023 binds a random port, 2026 refuses the rule). Every problem has
  * severity `error` except `random-port`, a warning that passt 2023 reads a
- * forward of only exclusions as ports 0-49151 minus them, port 0 binding a
- * random port.
+ * forward of only exclusions as ports 0-49151 minus them, and one without
+ * ranges, address or dev (`all`) as ports 0-49151, port 0 binding a random
+ * port.
  *
  * @param forwards The forwards, e.g. every `<portForward>` of a document.
  * @param options The target passt and which interface each forward belongs to.
@@ -253,10 +254,14 @@ export function checkForwards(
         });
       }
       // Only when the exclusions themselves are valid: otherwise passt
-      // refuses the spec and their own errors say so.
+      // refuses the spec and their own errors say so. The `all` form
+      // (no ranges, no address, no dev) covers port 0 just the same.
+      const all = forward.ranges.length === 0 && !forward.address &&
+        forward.dev === undefined;
       if (
-        isExclusionOnly(forward) &&
-        forward.ranges.every((range) => validRange(range) !== undefined)
+        all ||
+        (isExclusionOnly(forward) &&
+          forward.ranges.every((range) => validRange(range) !== undefined))
       ) {
         // spec/passt.md §2.1, §2.4 rows "exclusion-only": 2023 includes
         // port 0 in "every port", and binding port 0 takes a random port.

@@ -249,11 +249,10 @@ Deno.test("checkForwards() with passt 2023 refuses 'all' together with another f
     tcp([]),
     tcp([{ start: 60000 }], { address: "::1" }),
   ]);
-  assert.deepEqual(problems.map((p) => [p.code, p.forward, p.other]), [[
-    "overlap-across-forwards",
-    1,
-    { forward: 0 },
-  ]]);
+  assert.deepEqual(problems.map((p) => [p.code, p.forward, p.other]), [
+    ["random-port", 0, undefined],
+    ["overlap-across-forwards", 1, { forward: 0 }],
+  ]);
 });
 
 Deno.test("checkForwards() finds clashes across interfaces only when the addresses overlap", () => {
@@ -331,7 +330,7 @@ Deno.test("checkForwards() accepts an IPv4-mapped address with passt 2026", () =
   );
 });
 
-Deno.test("checkForwards() warns that passt 2023 binds a random port for an exclusion-only forward", () => {
+Deno.test("checkForwards() warns that passt 2023 binds a random port for an exclusion-only or all forward", () => {
   const forwards = [
     {
       proto: "tcp" as const,
@@ -345,8 +344,13 @@ Deno.test("checkForwards() warns that passt 2023 binds a random port for an excl
   );
   assert.deepEqual(warnings.map((p) => [p.forward, p.severity]), [
     [0, "warning"],
+    [1, "warning"],
   ]);
   assert.match(warnings[0]!.message, /except the excluded ones/);
+  assert.equal(
+    warnings[1]!.message,
+    "passt 2023 reads this udp <portForward> as every port from 0 to 49151, and for port 0 it also binds one random port",
+  );
   assert.deepEqual(
     checkForwards(forwards, { target: "2026" }).filter((p) =>
       p.code === "random-port"

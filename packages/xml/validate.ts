@@ -819,10 +819,16 @@ class InterfaceChecker {
     // (`ADDR/all`, `%dev/…`); what is left costs one socket per port.
     const rejected = this.target === "2023" &&
       (forward.address !== undefined || forward.dev !== undefined);
+    // checkForwards' random-port warning for this form is folded in here
+    // (spec passt.md §2.1: 2023's `all` includes port 0).
     if (forward.ranges.length === 0 && !rejected) {
       this.warning(
         "port-forward-all",
-        `A <portForward proto='${proto}'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands)`,
+        `A <portForward proto='${proto}'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands)${
+          this.target === "2023"
+            ? "; passt 2023 counts port 0 too, for which it binds one random port"
+            : ""
+        }`,
         forward.source,
       );
     }
@@ -1031,6 +1037,8 @@ function checkPorts(
       ? undefined
       : forward.ranges[problem.range];
     let { code, message } = problem;
+    // Said by port-forward-all, or portforward-no-range, for the same element.
+    if (code === "random-port" && forward.ranges.length === 0) continue;
     if (code === "missing-start" && range) {
       const a = range.source.attributes;
       // An unparsable or zero `start` already has its parse error.

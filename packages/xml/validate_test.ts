@@ -830,6 +830,17 @@ const rows: Row[] = [
     xml: iface("  <portForward proto='udp'/>"),
     expected: [warning(
       "port-forward-all",
+      "A <portForward proto='udp'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands); passt 2023 counts port 0 too, for which it binds one random port",
+      4,
+      3,
+    )],
+  },
+  {
+    name: "portForward without ranges or address (2026)",
+    xml: iface("  <portForward proto='udp'/>"),
+    target: "2026",
+    expected: [warning(
+      "port-forward-all",
       "A <portForward proto='udp'> without <range> forwards every port, which takes one file descriptor per port (tens of thousands)",
       4,
       3,
