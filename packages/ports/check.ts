@@ -23,6 +23,10 @@ import {
   validRange,
 } from "./_range.ts";
 import { effectivePieces, isExclusionOnly } from "./effective_map.ts";
+import { formatForward } from "./format_spec.ts";
+
+/** spec/passt.md §2.1 "Size": passt 2023 copies a spec into BUFSIZ bytes. */
+const SPEC_MAX_2023 = 8191;
 
 /** Options of {@linkcode checkForwards}. */
 export interface CheckOptions extends PasstTargetOptions {
@@ -43,7 +47,7 @@ export interface PortProblem {
    * `port-too-large`, `port-zero`, `end-before-start`, `exclude-with-to`,
    * `mapping-overflow`, `overlap`, `overlap-across-forwards`,
    * `overlap-across-interfaces`, `all-with-address`, `dev-without-address`,
-   * `dev-name-too-long`, `mapped-address`.
+   * `dev-name-too-long`, `mapped-address`, `spec-too-long`, `random-port`.
    */
   readonly code: string;
   /** `error` for everything that passt rejects or misreads. */
@@ -187,7 +191,8 @@ function firstShared(
  * `dev-without-address` (`%dev/`) and `dev-name-too-long` (over 12
  * characters; over 15 for 2026), and `mapped-address` (an IPv4-mapped IPv6
  * address, which passt 2023 parses but cannot bind; passt 2026 takes it as
- * IPv4). Port 0 gets a message saying what the target passt does with it
+ * IPv4), and `spec-too-long` (a rendered spec over 8191 characters, which
+ * passt 2023 silently cuts). Port 0 gets a message saying what the target passt does with it
  * (2023 binds a random port, 2026 refuses the rule). Every problem has
  * severity `error` except `random-port`, a warning that passt 2023 reads a
  * forward of only exclusions as ports 0-49151 minus them, and one without
@@ -229,6 +234,16 @@ export function checkForwards(
   forwards.forEach((forward, f) => {
     const proto = forward.proto;
     if (target === "2023") {
+      const length = formatForward(forward).length;
+      if (length > SPEC_MAX_2023) {
+        problems.push({
+          code: "spec-too-long",
+          severity: "error",
+          message:
+            `the ${proto} spec is ${length} characters long; passt 2023 silently cuts it at ${SPEC_MAX_2023} characters, so later ranges are lost — split it into several <portForward> elements`,
+          forward: f,
+        });
+      }
       if (forward.ranges.length === 0 && forward.address) {
         problems.push({
           code: "all-with-address",

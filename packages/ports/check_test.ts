@@ -358,3 +358,25 @@ Deno.test("checkForwards() warns that passt 2023 binds a random port for an excl
     [],
   );
 });
+
+Deno.test("checkForwards() refuses a spec that passt 2023 would cut at 8191 characters", () => {
+  // 1365 five-digit ports and their commas are 8189 characters.
+  const many = Array.from(
+    { length: 1365 },
+    (_, i) => ({ start: 20000 + 2 * i }),
+  );
+  const rows: [PortForward, PortProblem[]][] = [
+    [tcp([...many, { start: 1 }]), []],
+    [tcp([...many, { start: 12 }]), [{
+      code: "spec-too-long",
+      severity: "error",
+      message:
+        "the tcp spec is 8192 characters long; passt 2023 silently cuts it at 8191 characters, so later ranges are lost — split it into several <portForward> elements",
+      forward: 0,
+    }]],
+  ];
+  for (const [forward, expected] of rows) {
+    assert.deepEqual(checkForwards([forward]), expected);
+    assert.deepEqual(checkForwards([forward], { target: "2026" }), []);
+  }
+});

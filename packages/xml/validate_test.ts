@@ -836,6 +836,20 @@ const rows: Row[] = [
     )],
   },
   {
+    name: "portForward whose spec passt 2023 would cut",
+    xml: iface(
+      forward(
+        Array.from({ length: 1400 }, (_, i) => `start='${20000 + 2 * i}'`),
+      ),
+    ),
+    expected: [d(
+      "spec-too-long",
+      "the tcp spec is 8399 characters long; passt 2023 silently cuts it at 8191 characters, so later ranges are lost — split it into several <portForward> elements",
+      4,
+      3,
+    )],
+  },
+  {
     name: "portForward without ranges or address (2026)",
     xml: iface("  <portForward proto='udp'/>"),
     target: "2026",
