@@ -78,7 +78,7 @@ export interface PasstArgvOptions extends BuildOptions {
   /**
    * The interface's device alias.
    *
-   * @default {"net0"} the interface's `<alias name>`, else `net<N>` as libvirt assigns it
+   * @default {"net0"} the interface's user alias (`<alias name>` starting with `ua-`), else `net<N>` as libvirt assigns it
    */
   readonly alias?: string;
 }
