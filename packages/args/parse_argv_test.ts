@@ -5,18 +5,11 @@ import {
   type BuildOptions,
   buildPasstArgv,
   parsePasstArgv,
-  type PasstCommand,
 } from "./mod.ts";
 
 const TESTDATA = new URL("../xml/testdata/", import.meta.url);
 
 const OPTIONS: BuildOptions = { stateDir: "/run/passtkit", domainName: "vm" };
-
-function commandsOf(text: string, options = OPTIONS): readonly PasstCommand[] {
-  const result = buildDomainCommands(parse(text), options);
-  assert.ok(result.ok, JSON.stringify(result.diagnostics));
-  return result.commands;
-}
 
 Deno.test("parsePasstArgv() round-trips the argv of every valid test file", () => {
   let count = 0;
