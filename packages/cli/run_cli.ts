@@ -6,7 +6,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   type Command,
   type CommandIo,
@@ -14,6 +13,7 @@ import {
   UsageError,
 } from "./_command.ts";
 import { COMMANDS } from "./commands.ts";
+import { type ParseArgsOptions, splitArgs } from "./_parse_args.ts";
 import cliConfig from "./deno.json" with { type: "json" };
 
 /** The version printed by `passtkit --version`. */
@@ -172,10 +172,7 @@ async function loadCommand(name: string): Promise<Command> {
 const NEGATIVE_NUMBER = /^-[0-9]+(\.[0-9]+)?$/;
 
 async function parseCommandArgs(command: Command, args: string[]) {
-  const options: Record<
-    string,
-    { type: "boolean" | "string"; short?: string; multiple?: boolean }
-  > = { help: { type: "boolean", short: "h" } };
+  const options: ParseArgsOptions = { help: { type: "boolean", short: "h" } };
   for (const [name, option] of Object.entries(command.options)) {
     options[name] = {
       type: option.type,
@@ -184,16 +181,12 @@ async function parseCommandArgs(command: Command, args: string[]) {
     };
   }
   // Not strict: the checks below give messages in passtkit's own words.
-  const { values, positionals, tokens } = parseArgs({
+  const { values, positionals, options: tokens } = await splitArgs(
     args,
     options,
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
+  );
   const seeHelp = `see 'passtkit ${command.name} --help'`;
   for (const token of tokens) {
-    if (token.kind !== "option") continue;
     const option = options[token.name];
     if (option === undefined) {
       const hint = await suggestion(
