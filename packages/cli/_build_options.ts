@@ -4,7 +4,6 @@
  * @module
  */
 
-import { resolve } from "node:path";
 import {
   buildDomainCommands,
   type BuildOptions,
@@ -69,10 +68,10 @@ export const BUILD_OPTIONS: Readonly<Record<string, CommandOption>> = {
  *
  * @throws {UsageError} For a malformed value, naming the command.
  */
-export function buildOptions(
+export async function buildOptions(
   values: CommandContext["values"],
   commandName: string,
-): BuildOptions {
+): Promise<BuildOptions> {
   const stateDir = stringOption(values, "state-dir");
   const domainId = stringOption(values, "domain-id");
   const domainName = stringOption(values, "domain-name");
@@ -108,8 +107,11 @@ export function buildOptions(
     );
   }
   return {
-    // A relative directory is taken from the current one, as a shell user expects.
-    stateDir: stateDir === undefined ? defaultStateDir() : resolve(stateDir),
+    stateDir: stateDir === undefined
+      ? defaultStateDir()
+      // A relative directory is taken from the current one, as a shell user
+      // expects. node:path is loaded only here, as it is slow to load.
+      : (await import("node:path")).resolve(stateDir),
     ...(domainId !== undefined ? { domainId: Number(domainId) } : {}),
     ...(domainName !== undefined ? { domainName } : {}),
     ...(passt !== undefined ? { passt } : {}),

@@ -23,8 +23,10 @@ import {
   printDiagnostics,
 } from "../_document.ts";
 
-function run({ values, positionals, io }: CommandContext): Promise<number> {
-  const options = buildOptions(values, "args");
+async function run(
+  { values, positionals, io }: CommandContext,
+): Promise<number> {
+  const options = await buildOptions(values, "args");
   const json = values.json === true;
   let prepared = values["no-mkdir"] === true;
   return forEachDocument(

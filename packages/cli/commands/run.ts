@@ -203,7 +203,9 @@ async function supervise(
   return failed ? 1 : 0;
 }
 
-function run({ values, positionals, io }: CommandContext): Promise<number> {
+async function run(
+  { values, positionals, io }: CommandContext,
+): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError(
       `run: takes exactly one FILE (got ${positionals.length}); see 'passtkit run --help'`,
@@ -217,7 +219,7 @@ function run({ values, positionals, io }: CommandContext): Promise<number> {
       }, got '${restart}'`,
     );
   }
-  const options = buildOptions(values, "run");
+  const options = await buildOptions(values, "run");
   const json = values.json === true;
   // An unreadable file is one line on standard error and exit status 2, as
   // before: every --json record of run has a "type".
