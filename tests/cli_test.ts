@@ -332,6 +332,21 @@ Deno.test("--json: a file that cannot be read is a record too, and a line on std
   }
 });
 
+Deno.test("run --json: a file that cannot be read is a typed record too, exit 2", async () => {
+  const { code, stdout, stderr } = await passtkit([
+    "run",
+    "--json",
+    "no/such.xml",
+  ]);
+  assert.equal(code, 2);
+  assert.deepEqual(JSON.parse(stdout), {
+    type: "unreadable",
+    file: "no/such.xml",
+    error: "cannot read: no such file",
+  });
+  assert.equal(stderr, "passtkit: no/such.xml: cannot read: no such file\n");
+});
+
 Deno.test("explain/args --json: a file without interfaces prints no record, a note on stderr, exit 0", async () => {
   const empty = "<domain><name>empty</name><devices/></domain>\n";
   const explain = await passtkit(["explain", "--json", "-"], { stdin: empty });

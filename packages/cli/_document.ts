@@ -129,6 +129,11 @@ export interface ForEachDocumentOptions {
   /** Whether a file that cannot be read also gets a `{"file", "error"}` JSON record. */
   readonly json: boolean;
   /**
+   * A `"type"` to put first in that record, for a command whose every JSON
+   * record has one (`run`).
+   */
+  readonly recordType?: string;
+  /**
    * Which passt's rules validation follows; `false` not to validate, for
    * `args` and `run`, whose `buildDomainCommands` validates the document
    * itself (so it would be checked twice).
@@ -172,7 +177,11 @@ export async function forEachDocument(
       if (!(error instanceof InputOutputError)) throw error;
       io.err(`passtkit: ${error.message}\n`);
       if (options.json) {
-        io.out(jsonLine({ file: error.file ?? file, error: error.problem }));
+        io.out(jsonLine({
+          ...(options.recordType ? { type: options.recordType } : {}),
+          file: error.file ?? file,
+          error: error.problem,
+        }));
       }
       code = 2;
       continue;

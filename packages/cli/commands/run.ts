@@ -221,12 +221,12 @@ async function run(
   }
   const options = await buildOptions(values, "run");
   const json = values.json === true;
-  // An unreadable file is one line on standard error and exit status 2, as
-  // before: every --json record of run has a "type".
+  // An unreadable file is one line on standard error and exit status 2;
+  // under --json also a record, typed like every record of run.
   return forEachDocument(
     positionals,
     io,
-    { command: "run", json: false, target: false },
+    { command: "run", json, recordType: "unreadable", target: false },
     (loaded) => supervise(loaded, options, restart as RestartPolicy, json, io),
   );
 }
@@ -256,7 +256,7 @@ export const command: Command = {
     json: {
       type: "boolean",
       help:
-        'JSON Lines on standard output: one object per event ({"type": "started"|"ready"|"exited"|..., "time", "name", ...}), and once every passt is ready one {"type": "interface", ...} per passt',
+        'JSON Lines on standard output: one object per event ({"type": "started"|"ready"|"exited"|..., "time", "name", ...}), and once every passt is ready one {"type": "interface", ...} per passt; {"type": "invalid", "file", "diagnostics"}, {"type": "failed", "file", "message"} or {"type": "unreadable", "file", "error"} when nothing could be started',
     },
     ...BUILD_OPTIONS,
   },
