@@ -154,6 +154,32 @@ export function parseTcp(frame: Uint8Array): TcpSegment | undefined {
   };
 }
 
+/** A UDP datagram's addressing and payload. */
+export interface UdpDatagram {
+  readonly src: string;
+  readonly dst: string;
+  readonly sport: number;
+  readonly dport: number;
+  readonly payload: Uint8Array;
+}
+
+/** Parses a frame as a UDP datagram, or `undefined`. */
+export function parseUdp(frame: Uint8Array): UdpDatagram | undefined {
+  const ip = parseIpv4(frame);
+  if (ip === undefined || ip.protocol !== 17 || ip.payload.length < 8) {
+    return undefined;
+  }
+  const u = ip.payload;
+  const length = (u[4]! << 8) | u[5]!;
+  return {
+    src: ip.src,
+    dst: ip.dst,
+    sport: (u[0]! << 8) | u[1]!,
+    dport: (u[2]! << 8) | u[3]!,
+    payload: u.subarray(8, Math.min(length, u.length)),
+  };
+}
+
 /** A guest connected to passt's socket. Closing it ends its read loop. */
 export class Guest implements AsyncDisposable {
   readonly #conn: Deno.UnixConn;

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { escapeAttribute } from "@passtkit/xml";
+
 /** The seed's passt argv, word by word. */
 export const SEED_ARGV: readonly string[] = [
   "passt",
@@ -24,3 +26,32 @@ export const SEED_ARGV: readonly string[] = [
   "--udp-ports",
   "10101",
 ];
+
+/**
+ * The seed made safe to run here: forwards on 127.0.0.1 bound to `lo`, every
+ * host port moved up by `offset` (guest ports unchanged), routes from
+ * `upstream`, and the log file in `dir`.
+ */
+export function loopbackSeed(
+  dir: string,
+  offset: number,
+  upstream: string,
+): string {
+  return `<interface type='user'>
+  <mac address='52:54:00:a8:33:fc'/>
+  <ip address='192.168.221.122' family='ipv4'/>
+  <model type='virtio'/>
+  <backend type='passt' logFile='${
+    escapeAttribute(`${dir}/xyzzy.log`)
+  }' upstream='${upstream}'/>
+  <portForward address='127.0.0.1' proto='tcp' dev='lo'>
+    <range start='${2022 + offset}' to='22'/>
+    <range start='${5000 + offset}' end='${5099 + offset}' to='1000'/>
+    <range start='${5010 + offset}' end='${5029 + offset}' exclude='yes'/>
+  </portForward>
+  <portForward proto='udp' address='127.0.0.1'>
+    <range start='${10101 + offset}'/>
+  </portForward>
+</interface>
+`;
+}

@@ -9,12 +9,17 @@
  */
 
 import assert from "node:assert/strict";
-import { escapeAttribute, parse, type XmlDocument } from "@passtkit/xml";
+import { parse, type XmlDocument } from "@passtkit/xml";
 import { formatSpec, parseSpec, type PortForward } from "@passtkit/ports";
 import { buildDomainCommands, type PasstCommand } from "@passtkit/args";
 import ipaddr from "ipaddr.js";
 import { command as argsCommand } from "../packages/cli/commands/args.ts";
 import { assertPasst, needsPasst } from "./_passt.ts";
+import { freeSeedOffset, usedPorts } from "./_ports.ts";
+import { loopbackSeed } from "./_seed.ts";
+
+// Disjoint from e2e_guest_test.ts's offsets and cli_run_test.ts's ports.
+const ARGS_SEED_OFFSETS = [40000, 40200, 40400];
 
 const ROOT = new URL("../", import.meta.url);
 const START_TIMEOUT_MS = 5000;
@@ -58,30 +63,6 @@ function ipv6Loopback(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Local ports in use on this machine (any address, any state), from /proc/net. */
-function usedPorts(proto: "tcp" | "udp"): Set<number> {
-  const used = new Set<number>();
-  for (const file of [`/proc/net/${proto}`, `/proc/net/${proto}6`]) {
-    let table = "";
-    try {
-      table = Deno.readTextFileSync(file);
-    } catch {
-      continue; // no IPv6
-    }
-    for (const line of table.split("\n").slice(1)) {
-      const local = line.trim().split(/\s+/)[1];
-      const port = local?.split(":")[1];
-      if (port) used.add(parseInt(port, 16));
-    }
-  }
-  return used;
-}
-
-/** Whether a host port is free for that protocol. */
-function portFree(proto: "tcp" | "udp", port: number): boolean {
-  return !usedPorts(proto).has(port);
 }
 
 /** Host ports a forward listens on (its ranges less its exclusions). */
@@ -443,38 +424,6 @@ Deno.test({
   },
 });
 
-/** The seed, made safe at the model level: loopback addresses, `lo`, high ports, a log file in `dir`. */
-function loopbackSeed(dir: string, offset: number, upstream: string): string {
-  return `<interface type='user'>
-  <mac address='52:54:00:a8:33:fc'/>
-  <ip address='192.168.221.122' family='ipv4'/>
-  <model type='virtio'/>
-  <backend type='passt' logFile='${
-    escapeAttribute(`${dir}/xyzzy.log`)
-  }' upstream='${upstream}'/>
-  <portForward address='127.0.0.1' proto='tcp' dev='lo'>
-    <range start='${2022 + offset}' to='22'/>
-    <range start='${5000 + offset}' end='${5099 + offset}' to='1000'/>
-    <range start='${5010 + offset}' end='${5029 + offset}' exclude='yes'/>
-  </portForward>
-  <portForward proto='udp' address='127.0.0.1'>
-    <range start='${10101 + offset}'/>
-  </portForward>
-</interface>
-`;
-}
-
-function seedOffset(): number {
-  const ports = [2022, ...Array.from({ length: 100 }, (_, i) => 5000 + i)];
-  for (let offset = 37978; 10101 + offset <= 60000; offset += 1009) {
-    if (
-      ports.every((p) => portFree("tcp", p + offset)) &&
-      portFree("udp", 10101 + offset)
-    ) return offset;
-  }
-  throw new Error("no free loopback ports in 40000-60000");
-}
-
 async function processGone(pid: number): Promise<boolean> {
   try {
     const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
@@ -500,7 +449,10 @@ Deno.test({
     try {
       const upstream = (await exists("/sys/class/net/eth0")) ? "eth0" : "lo";
       const file = `${root}/vm.xml`;
-      await Deno.writeTextFile(file, loopbackSeed(dir, seedOffset(), upstream));
+      await Deno.writeTextFile(
+        file,
+        loopbackSeed(dir, freeSeedOffset(ARGS_SEED_OFFSETS), upstream),
+      );
       let out = "";
       let err = "";
       const code = await argsCommand.run({
