@@ -182,6 +182,16 @@ const VIRTIO_MODELS = new Set([
 const MAC = /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}(?:[\x00-\x20][^]*)?$/;
 
 // RNG dnsName (spec libvirt-passt.md §2.1).
+/**
+ * The options libvirt passes that the Debian 12 passt (2023_03_09) lacks,
+ * with the first passt release that has each.
+ */
+const OPTIONS_AFTER_2023 = {
+  hostname: ["--hostname", "2025_02_17"],
+  fqdn: ["--fqdn", "2025_02_17"],
+  vhostuser: ["--vhost-user", "2024_12_11"],
+} as const;
+
 const DNS_NAME = /^[a-zA-Z0-9.-]+$/;
 
 // virStrToLong_uip as parse.ts reads it.
@@ -392,7 +402,35 @@ class InterfaceChecker {
           at(backend.source, name),
         );
       }
+      if (value !== undefined) this.checkOptionSince(name, backend.source);
     }
+    if (this.iface.type === "vhostuser") {
+      this.checkOptionSince("vhostuser", this.iface.source);
+    }
+  }
+
+  /**
+   * passtkit: an option the 2023 passt does not have. libvirt writes it
+   * whatever the passt, and that passt then refuses to start ("unrecognized
+   * option"), so the target 2023 warns; the XML itself is valid.
+   */
+  checkOptionSince(
+    what: keyof typeof OPTIONS_AFTER_2023,
+    element: ElementSource,
+  ): void {
+    if (this.target !== "2023") return;
+    const [option, since] = OPTIONS_AFTER_2023[what];
+    const where = what === "vhostuser"
+      ? at(element, "type")
+      : at(element, what);
+    const written = what === "vhostuser"
+      ? "<interface type='vhostuser'>"
+      : `<backend ${what}>`;
+    this.warning(
+      "passt-option-too-new",
+      `${written} makes passt run with ${option}, which passt 2023 (Debian 12's) lacks and refuses to start with; it was added in passt ${since} (validate with --target 2026 for a newer passt)`,
+      where,
+    );
   }
 
   checkUpstream(): void {
