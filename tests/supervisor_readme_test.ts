@@ -10,6 +10,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertPasst, needsPasst } from "./_passt.ts";
+import {
+  killLeftovers,
+  listDir,
+  passtChildren,
+  tempRoot,
+} from "./supervisor_helpers.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PACKAGE = join(ROOT, "packages", "supervisor");
@@ -109,4 +116,120 @@ Deno.test("the supervisor's README and ignored JSDoc examples type-check", async
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** A port nothing listens on now. */
+function freeTcpPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Whether a process exists and has not exited (a zombie has). */
+async function processAlive(pid: number): Promise<boolean> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    return !/^ Z /.test(stat.slice(stat.lastIndexOf(")") + 1));
+  } catch {
+    return false;
+  }
+}
+
+/** The lines of a byte stream, as they arrive. */
+async function* linesOf(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<string> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf("\n")) !== -1) {
+      yield buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+    }
+  }
+  if (buffer !== "") yield buffer;
+}
+
+Deno.test({
+  name:
+    "the README's PasstProcess example, interrupted with Ctrl-C, stops passt and leaves nothing behind",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    const block = examples().find((b) =>
+      b.file === "README.md" && b.code.includes("PasstProcess.start(")
+    );
+    assert.ok(block, "the README has the PasstProcess example");
+    await using root = await tempRoot();
+    const stateDir = join(root.path, "vm1");
+    const port = String(freeTcpPort());
+    // The example as written, pointed at this machine's passt, a state
+    // directory of the test's own and a free port.
+    const code = block.code
+      .replace('"/run/passtkit/vm1"', JSON.stringify(stateDir))
+      .replace('["passt",', `[${JSON.stringify(passt)},`)
+      .replace("127.0.0.1/40022:22", `127.0.0.1/${port}:22`);
+    assert.notEqual(code, block.code);
+    assert.ok(code.includes(stateDir) && code.includes(port), code);
+    const script = join(root.path, "example.ts");
+    await Deno.writeTextFile(script, code);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--no-lock",
+        "--config",
+        join(ROOT, "deno.json"),
+        script,
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // On failure too: no example process and no passt outlive the test.
+    await using _cleanup = {
+      async [Symbol.asyncDispose]() {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // already exited
+        }
+        await child.status;
+        await child.stderr.cancel().catch(() => {});
+        killLeftovers(root.path);
+      },
+    };
+    // One iterator for both loops: leaving a for-await loop would cancel it.
+    const lines = linesOf(child.stdout);
+    const output: string[] = [];
+    let pid = 0;
+    while (pid === 0) {
+      const { value: line, done } = await lines.next();
+      if (done) break;
+      output.push(line);
+      const ready = /^(\d+) (\S+\.socket)$/.exec(line);
+      if (ready) {
+        pid = Number(ready[1]);
+        assert.equal(ready[2], join(stateDir, "net0.socket"));
+      }
+    }
+    assert.ok(pid > 0, `no "PID SOCKET" line: ${output.join("\n")}`);
+    assert.deepEqual(listDir(stateDir).sort(), ["net0.pid", "net0.socket"]);
+    child.kill("SIGINT");
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      output.push(next.value);
+    }
+    const status = await child.status;
+    const stderr = await new Response(child.stderr).text();
+    assert.equal(status.code, 0, `${output.join("\n")}\n${stderr}`);
+    const events = output.filter((l) => l.startsWith("{")).map((l) =>
+      JSON.parse(l).type
+    );
+    assert.deepEqual(events.at(-1), "stopped", output.join("\n"));
+    assert.deepEqual(listDir(stateDir), []);
+    assert.deepEqual(passtChildren(root.path), []);
+    assert.equal(await processAlive(pid), false, `passt ${pid} still runs`);
+  },
 });
