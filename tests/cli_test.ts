@@ -579,3 +579,44 @@ Deno.test("explain and ports name interfaces as libvirt and args do", async () =
   assert.deepEqual(await aliases("explain"), expected);
   assert.deepEqual(await aliases("ports"), expected);
 });
+
+Deno.test("explain/args/run --json: a valid file's warnings still reach stderr, stdout stays JSON", async () => {
+  const upstream =
+    "examples/seed.xml:5:50: warning: Released libvirt ignores <backend upstream='eth0'>; passtkit treats it as <source dev='eth0'/>\n";
+  for (const command of ["explain", "args"]) {
+    const { code, stdout, stderr } = await passtkit([
+      command,
+      "--json",
+      "examples/seed.xml",
+    ]);
+    assert.equal(code, 0, command);
+    assert.ok(stderr.includes(upstream), `${command}: ${stderr}`);
+    for (const line of stdout.trim().split("\n")) JSON.parse(line);
+  }
+  const run = await passtkit([
+    "run",
+    "--json",
+    "--passt",
+    "/nonexistent",
+    "examples/seed.xml",
+  ]);
+  assert.equal(run.code, 2);
+  assert.ok(run.stderr.startsWith(upstream), run.stderr);
+});
+
+Deno.test("run --json: a file without passt interfaces is a failed record, exit 1", async () => {
+  const { code, stdout, stderr } = await passtkit(["run", "--json", "-"], {
+    stdin:
+      "<domain><name>net</name><devices><interface type='network'><source network='default'/></interface></devices></domain>\n",
+  });
+  assert.equal(code, 1);
+  assert.deepEqual(JSON.parse(stdout), {
+    type: "failed",
+    file: "<stdin>",
+    message: "no interface uses the passt backend",
+  });
+  assert.equal(
+    stderr,
+    "passtkit: <stdin>: no interface uses the passt backend\n",
+  );
+});

@@ -48,7 +48,8 @@ async function run(
         }
         return 1;
       }
-      if (!json) printDiagnostics(io, name, result.diagnostics);
+      // Warnings, also under --json (standard output stays JSON).
+      printDiagnostics(io, name, result.diagnostics);
       if (result.commands.length === 0) {
         // Not an error: the file is valid and has nothing for passt (no
         // record under --json).

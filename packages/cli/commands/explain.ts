@@ -34,10 +34,13 @@ function run({ values, positionals, io }: CommandContext): Promise<number> {
           diagnostics: diagnostics.map(diagnosticJson),
         }));
       }
-      // Warnings too: they say how the file is read (`upstream` becomes
-      // `<source dev>`).
-      if (!json) printDiagnostics(io, name, diagnostics);
-      if (invalid) return 1;
+      if (invalid) {
+        if (!json) printDiagnostics(io, name, diagnostics);
+        return 1;
+      }
+      // Warnings, also under --json (standard output stays JSON): they say
+      // how the file is read (`upstream` becomes `<source dev>`).
+      printDiagnostics(io, name, diagnostics);
       if (doc.interfaces.length === 0) {
         // Under --json no record is printed, so the note goes to stderr.
         const note = `${name}: no <interface> elements\n`;

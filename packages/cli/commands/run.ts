@@ -107,9 +107,12 @@ async function supervise(
     }
     return 1;
   }
-  if (!json) printDiagnostics(io, name, result.diagnostics);
+  // Warnings, also under --json (standard output stays JSON).
+  printDiagnostics(io, name, result.diagnostics);
   if (result.commands.length === 0) {
-    io.err(`passtkit: ${name}: no interface uses the passt backend\n`);
+    const message = "no interface uses the passt backend";
+    if (json) io.out(jsonLine({ type: "failed", file: name, message }));
+    io.err(`passtkit: ${name}: ${message}\n`);
     return 1;
   }
 
