@@ -1,7 +1,6 @@
 /**
  * A tiny "guest" for end-to-end tests: it speaks passt's qemu socket
- * protocol (a 4-byte big-endian length, then a raw Ethernet frame;
- * spec/passt.md §4.1), sends a DHCP DISCOVER and reads what passt sends.
+ * protocol (a 4-byte big-endian length, then a raw Ethernet frame), sends a DHCP DISCOVER and reads what passt sends.
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * The argv `@passtkit/args` builds, run by the real passt: every valid
  * example starts (PID file written, socket listening) and is then stopped
  * and cleaned up; and the shell-quoted command `passtkit args` prints, pasted
- * into bash, starts passt too (spec/passt.md §3).
+ * into bash, starts passt too.
  *
  * The argv are made safe and runnable on this machine first, by
  * {@linkcode runnableHere}; each rewrite is documented there.
@@ -327,7 +327,7 @@ async function runOnce(
     }
     await stdout;
     await stderr;
-    // passt never removes its socket or PID file (spec/passt.md §3.2).
+    // passt never removes its socket or PID file.
     await Deno.remove(command.socket).catch(() => {});
     await Deno.remove(command.pidfile).catch(() => {});
     await Deno.remove(`${dir}/passt.log`).catch(() => {});
@@ -473,7 +473,7 @@ Deno.test({
         line,
       );
       // As a person would: paste the line into a shell. passt daemonizes; the
-      // launcher exits 0 once the PID file is written (spec/passt.md §3.2).
+      // launcher exits 0 once the PID file is written.
       const shell = await new Deno.Command("bash", {
         args: ["-c", line as string],
         stdin: "null",

@@ -3,7 +3,7 @@
  * ports) parsed, validated and built into passt's command line by passtkit,
  * that passt started by the supervisor, a guest on its socket getting the
  * DHCP offer of the XML's address, and host connections and datagrams
- * reaching the guest through the XML's forwards (spec/passt.md §2.6, §4).
+ * reaching the guest through the XML's forwards.
  */
 
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * passt's command-line options (spec/passt.md §1), for reading a command
+ * passt's command-line options, for reading a command
  * line back.
  *
  * @module
@@ -51,7 +51,7 @@ function o(
 
 /** Every option of the 2023 and newest passt (and pasta's, to name them). */
 export const PASST_OPTIONS: readonly PasstOption[] = [
-  // Options libvirt emits (spec/libvirt-passt.md §4.3).
+  // Options libvirt emits.
   o("vhost-user", undefined, false, "config"),
   o("one-off", "1", false, "runtime", {
     reason: "libvirt always passes it; 'passtkit args' does too",

@@ -1,5 +1,5 @@
 /**
- * The QEMU arguments that connect a guest NIC to passt (spec/libvirt-passt.md §4.6).
+ * The QEMU arguments that connect a guest NIC to passt.
  *
  * @module
  */

@@ -1,6 +1,5 @@
 /**
- * From the XML model to the passt command line libvirt would run
- * (spec/libvirt-passt.md §4.1, §4.3, §4.4).
+ * From the XML model to the passt command line libvirt would run.
  *
  * @module
  */
@@ -65,7 +64,7 @@ export interface BuildOptions {
    */
   readonly qemuReconnect?: QemuReconnect;
   /**
-   * Which passt's rules validation applies (spec/passt.md §2): `"2023"` is
+   * Which passt's rules validation applies: `"2023"` is
    * Debian bookworm's passt, `"2026"` the newest upstream.
    *
    * @default {"2023"}
@@ -158,7 +157,7 @@ function resolve(doc: XmlDocument, options: BuildOptions): Resolved {
   };
 }
 
-/** The passt argv for a valid interface, in libvirt's order (§4.3). */
+/** The passt argv for a valid interface, in libvirt's order. */
 function passtArgv(
   iface: InterfaceDef,
   passt: string,
@@ -383,7 +382,7 @@ export function buildDomainCommands(
 
 /**
  * Validates one interface in the context of its document and builds its
- * passt command, exactly as newest libvirt would run it (§4.3): `--vhost-user`
+ * passt command, exactly as newest libvirt would run it: `--vhost-user`
  * for `vhostuser`, `--one-off`, `--socket`, `--pid`, `--mtu`, `--interface`,
  * `--log-file`, `--hostname`, `--fqdn`, `--address`/`--netmask` per `<ip>`,
  * `--gateway` per `<route>`, then one `--tcp-ports`/`--udp-ports` per

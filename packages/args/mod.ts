@@ -1,7 +1,7 @@
 /**
  * From libvirt's passt `<interface>` XML to the exact command line libvirt
  * would run for passt, and the QEMU arguments that connect to it; and back
- * from a passt command line to the XML (spec/libvirt-passt.md §4).
+ * from a passt command line to the XML.
  *
  * Values reach passt as argv elements, never through a shell;
  * {@linkcode shellQuote} gives the text form to paste into one.

@@ -20,7 +20,7 @@ import { longOption, type PasstOption, shortOption } from "./_passt_options.ts";
 export interface ParsePasstArgvOptions {
   /**
    * Which passt's grammar port specs are read with, and whose rules the
-   * resulting XML is validated against (spec/passt.md §2): `"2026"` also
+   * resulting XML is validated against: `"2026"` also
    * accepts libvirt's `%dev/` without an address.
    *
    * @default {"2023"}
@@ -316,7 +316,7 @@ export function parsePasstArgv(
   }
   for (const [long, count] of counts) {
     const option = longOption(long) as PasstOption;
-    // spec/passt.md §1.1: passt 2023 refuses most options given twice.
+    // passt 2023 refuses most options given twice.
     if (count > 1 && !option.repeatable) {
       errors.push({
         option: `--${long}`,

@@ -1,6 +1,6 @@
 /**
  * Where passt's socket and PID file go: state directory, libvirt's short
- * domain name and the interface alias (spec/libvirt-passt.md §4.1).
+ * domain name and the interface alias.
  *
  * @module
  */
@@ -13,8 +13,8 @@ export const MAX_SOCKET_PATH = 107;
 
 /**
  * The longest socket path, in bytes, that Debian bookworm's passt
- * (2023-03-09) uses as given: it silently cuts 99–107 byte paths to 98
- * (spec/passt.md §3.4), so QEMU would look for a socket that is not there.
+ * (2023-03-09) uses as given: it silently cuts 99–107 byte paths to 98, so QEMU
+ * would look for a socket that is not there.
  */
 export const MAX_SOCKET_PATH_2023 = 98;
 
@@ -127,7 +127,7 @@ export interface PasstPaths {
 
 /**
  * Returns the socket and PID file paths libvirt gives passt for one
- * interface (spec/libvirt-passt.md §4.1). Lengths are not checked here;
+ * interface. Lengths are not checked here;
  * {@linkcode buildPasstArgv} reports a socket path over
  * {@linkcode MAX_SOCKET_PATH} bytes.
  *

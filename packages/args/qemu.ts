@@ -1,6 +1,5 @@
 /**
- * The QEMU arguments that connect a guest NIC to its passt
- * (spec/libvirt-passt.md §4.6).
+ * The QEMU arguments that connect a guest NIC to its passt.
  *
  * @module
  */

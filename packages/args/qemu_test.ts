@@ -80,7 +80,7 @@ Deno.test("buildQemuNetdev() writes reconnect in seconds for QEMU 8.0 to 10.1", 
     qemuReconnect: "reconnect",
   });
   assert.ok(result.ok);
-  // spec/libvirt-passt.md §6.2
+  // libvirt 9.1-10.x: tests/qemuxmlconfdata/net-user-passt.x86_64-latest.args
   assert.equal(
     result.qemu[1],
     '{"type":"stream","addr":{"type":"unix","path":"/var/run/libvirt/qemu/passt/-1-QEMUGuest1-net0.socket"},"server":false,"reconnect":5,"id":"hostnet0"}',

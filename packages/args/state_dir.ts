@@ -48,7 +48,7 @@ function nobody(): { uid: number; gid: number } {
  * its socket and PID file there, and reports an existing one passt cannot
  * write to.
  *
- * passt started as root switches to `nobody` (spec/passt.md §0); the 2023
+ * passt started as root switches to `nobody`; the 2023
  * passt does so *before* it creates the socket and PID file, and then fails
  * silently on the socket. So for root the directory is created owned by
  * `nobody`, for any other user owned by that user, with mode 0700 either way

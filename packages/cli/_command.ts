@@ -162,7 +162,7 @@ export function stringOption(
   return typeof value === "string" ? value : undefined;
 }
 
-/** Which passt's rules a command follows (spec/passt.md §2). */
+/** Which passt's rules a command follows. */
 export type PasstTarget = "2023" | "2026";
 
 /** The `--target` option, the same for every command that has it. */

@@ -25,7 +25,7 @@ import {
 import { effectivePieces, isExclusionOnly } from "./effective_map.ts";
 import { formatForward } from "./format_spec.ts";
 
-/** spec/passt.md §2.1 "Size": passt 2023 copies a spec into BUFSIZ bytes. */
+/** passt 2023 copies a spec into BUFSIZ bytes. */
 const SPEC_MAX_2023 = 8191;
 
 /** Options of {@linkcode checkForwards}. */
@@ -80,7 +80,7 @@ function issueMessage(
     case "missing-start":
       return range.end !== undefined || range.to !== undefined ||
           range.exclude !== undefined
-        // libvirt's own text (spec/libvirt-passt.md §3.3).
+        // libvirt's own text.
         ? "The 'range' of a 'portForward' requires 'start' attribute if 'end', 'to', or 'exclude' is specified"
         : `a ${proto} <range> without 'start' is passed to passt as port 0, which ${
           target === "2023"
@@ -112,7 +112,7 @@ function issueMessage(
   }
 }
 
-/** spec/passt.md §2.4 rows "port 0" and "map to port 0", §1.3. */
+/** What passt says of port 0 as a host port and as a mapped-to port. */
 function zeroMessage(
   proto: string,
   issue: RangeIssue,
@@ -227,7 +227,7 @@ export function checkForwards(
   const target = options?.target ?? "2023";
   const problems: PortProblem[] = [];
   const pieces: Piece[][] = [];
-  // spec/passt.md §2.1: the ports a forward's option covers in passt 2023's
+  // passt: the ports a forward's option covers in passt 2023's
   // bitmap, which no later option may touch (see `clashInInterface`).
   const covers: Piece[][] = [];
 
@@ -259,7 +259,7 @@ export function checkForwards(
         ? undefined
         : mappedIPv4(parseIPv6(forward.address) ?? []);
       if (mapped !== undefined) {
-        // spec/passt.md §2.1, §2.4 row "v4-mapped".
+        // passt: a v4-mapped address.
         problems.push({
           code: "mapped-address",
           severity: "error",
@@ -278,7 +278,7 @@ export function checkForwards(
         (isExclusionOnly(forward) &&
           forward.ranges.every((range) => validRange(range) !== undefined))
       ) {
-        // spec/passt.md §2.1, §2.4 rows "exclusion-only": 2023 includes
+        // passt: 2023 includes
         // port 0 in "every port", and binding port 0 takes a random port.
         problems.push({
           code: "random-port",
@@ -333,7 +333,7 @@ export function checkForwards(
       (valid.exclude ? exclusions : includes).push(piece);
     });
     if (target === "2023") {
-      // spec/passt.md §2.4: "Overlapping port specifier" for `~40005,~40005`.
+      // passt: "Overlapping port specifier" for `~40005,~40005`.
       for (const overlap of findOverlaps(exclusions)) {
         const later = forward.ranges[overlap.later] as PortRange;
         const earlier = forward.ranges[overlap.earlier] as PortRange;
@@ -636,7 +636,7 @@ function clashInInterface(
         other: { forward: fa },
       };
     }
-    // spec/passt.md §2.1: one bitmap per protocol; the later option's ranges
+    // passt: one bitmap per protocol; the later option's ranges
     // (excluded ports included) may not touch ports the earlier one forwards.
     const shared = firstShared(pieces[fa] as Piece[], covers[fb] as Piece[]);
     if (!shared) return undefined;

@@ -43,7 +43,7 @@ function issueMessage(
     case "missing-start":
       return range.end !== undefined || range.to !== undefined ||
           range.exclude !== undefined
-        // libvirt's own text (spec/libvirt-passt.md §3.3).
+        // libvirt's own text.
         ? "The 'range' of a 'portForward' requires 'start' attribute if 'end', 'to', or 'exclude' is specified"
         : `a ${proto} <range> without 'start' is passed to passt as port 0, which ${
           target === "2023"
@@ -195,7 +195,7 @@ function referenceCheckForwards(
       (valid.exclude ? exclusions : includes).push(piece);
     });
     if (target === "2023") {
-      // spec/passt.md §2.4: "Overlapping port specifier" for `~40005,~40005`.
+      // passt: "Overlapping port specifier" for `~40005,~40005`.
       for (const overlap of findOverlaps(exclusions)) {
         const later = forward.ranges[overlap.later] as PortRange;
         const earlier = forward.ranges[overlap.earlier] as PortRange;
@@ -293,7 +293,7 @@ function clashInInterface(
         other: { forward: fa },
       };
     }
-    // spec/passt.md §2.1: one bitmap per protocol; the later option's ranges
+    // passt: one bitmap per protocol; the later option's ranges
     // (excluded ports included) may not touch ports the earlier one forwards.
     const cover = isExclusionOnly(b)
       ? (pieces[fb] as Piece[])

@@ -45,8 +45,8 @@ export function effectivePieces(
       });
     }
   });
-  // spec/libvirt-passt.md §2.3 (no ranges = all ports) and spec/passt.md
-  // §2.1/§2.2 (only exclusions = all ports except those).
+  // libvirt: no ranges = all ports; passt: only exclusions = all ports
+  // except those.
   const base = forward.ranges.length === 0 || isExclusionOnly(forward)
     ? allPorts(options).map(([start, end]) => ({ start, end, delta: 0 }))
     : firstWins(includes);

@@ -32,7 +32,7 @@ Deno.test("effectiveMap() gives the seed's host and guest intervals", () => {
   );
 });
 
-// spec/passt.md §2.4 and probes/results-portspec-*.txt: the host ports passt listened on.
+// Measured on the real passt: the host ports it listened on.
 const PROBE_ROWS: {
   name: string;
   ranges: PortRange[];

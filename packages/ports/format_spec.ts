@@ -31,7 +31,7 @@ function prefix(options?: FormatSpecOptions): string {
 }
 
 function formatRange(range: PortRange): string {
-  // spec/libvirt-passt.md §4.4: a range without start renders as 0.
+  // libvirt: a range without start renders as 0.
   const start = range.start ?? 0;
   let text = range.exclude === true ? `~${start}` : `${start}`;
   if (range.end !== undefined) text += `-${range.end}`;
@@ -45,7 +45,7 @@ function formatRange(range: PortRange): string {
 
 /**
  * Renders port ranges as a passt `--tcp-ports` / `--udp-ports` spec, exactly
- * as libvirt does (spec/libvirt-passt.md §4.4).
+ * as libvirt does.
  *
  * The prefix is `address`, then `%dev`, then `/` when either is set; each
  * range is `[~]start[-end][:to[-toEnd]]` with `toEnd = end + to - start`;

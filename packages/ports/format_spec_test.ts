@@ -12,7 +12,7 @@ const SEED: PortRange[] = [
   { start: 5010, end: 5029, exclude: true },
 ];
 
-// spec/libvirt-passt.md §4.4 and spec/passt.md §2.5.
+// libvirt's rendering of <range> elements into one passt spec.
 const CASES: [
   string,
   PortRange[],

@@ -3,9 +3,9 @@
  * guest port map of libvirt `<portForward>` ranges or of a passt
  * `--tcp-ports` / `--udp-ports` spec, their problems, and the spec text.
  *
- * Mirrors spec/libvirt-passt.md §2.3 (range semantics) and §4.4 (spec
- * rendering), and spec/passt.md §2 (passt's spec grammar and behaviour in
- * the 2023 and 2026 versions).
+ * Mirrors libvirt's range semantics and the spec text its
+ * `src/qemu/qemu_passt.c` writes, and passt's spec grammar and behaviour in
+ * the 2023 (Debian 12) and 2026 versions.
  *
  * @example The seed's forward
  * ```ts

@@ -101,8 +101,7 @@ function readRange(cursor: Cursor): NumberRange | undefined {
 }
 
 /**
- * Parses a passt `-t` / `-u` spec with the grammar of the target passt
- * (spec/passt.md §2.1 for 2023, §2.2 for 2026).
+ * Parses a passt `-t` / `-u` spec with the grammar of the target passt.
  *
  * Both grammars: `none`, `all`, `[ADDR[%IF]/]LIST` where LIST items are
  * `PORT[-PORT][:PORT[-PORT]]` or `~PORT[-PORT]`, numbers as `strtoul` reads
@@ -428,7 +427,7 @@ function checkOverlaps(
     const piece = { start, end: range.end ?? start, delta: 0, range: index };
     (range.exclude ? exclusions : includes).push(piece);
   });
-  // spec/passt.md §2.4: 2023 rejects overlapping exclusions, 2026 accepts them.
+  // passt: 2023 rejects overlapping exclusions, 2026 accepts them.
   if (target === "2023") {
     const overlap = findOverlaps(exclusions)[0];
     if (overlap) {

@@ -22,7 +22,7 @@ type Row = [
   upstream2026: string,
 ];
 
-// spec/passt.md §2.4 and probes/results-portspec-*.txt. A port list is what passt
+// Measured on the real passt, both versions. A port list is what passt
 // listened on; "rejected" means passt exited 1 on the spec itself. Cases that
 // failed only at bind time (address not local, busy port, fds) are accepted here.
 const MATRIX: Row[] = [

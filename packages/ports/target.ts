@@ -8,7 +8,7 @@
  * Selects the passt whose behaviour a function follows.
  *
  * `"2023"` is Debian bookworm's `0.0~git20230309.7c7625d`; `"2026"` is the
- * newest upstream (2026-07). See spec/passt.md §2.1 and §2.2.
+ * newest upstream (2026-07).
  */
 export interface PasstTargetOptions {
   /**
@@ -25,9 +25,9 @@ export type PasstTarget = "2023" | "2026";
 /**
  * The host ports that `all` (or a list of only exclusions) covers.
  *
- * spec/passt.md §2.1: 2023 forwards 0..49151 (port 0 binds a random port,
- * a bug not modelled here, so the set starts at 1). §2.2: 2026 forwards every
- * port outside the ephemeral range 32768-60999.
+ * passt 2023 forwards 0..49151 (port 0 binds a random port, a bug not
+ * modelled here, so the set starts at 1); passt 2026 forwards every port
+ * outside the ephemeral range 32768-60999.
  *
  * @param options Which passt to follow.
  * @returns Sorted, disjoint `[first, last]` pairs.

@@ -1,12 +1,12 @@
 /**
  * Draining a child's stdout or stderr into a bounded buffer and, optionally,
- * a log file. A pipe nobody reads blocks passt (spec/passt.md §6.14).
+ * a log file. A pipe nobody reads blocks passt.
  * Private to the package.
  *
  * @module
  */
 
-/** passt 2023 prints this before every message when there is no syslog (spec/passt.md §3.6). */
+/** passt 2023 prints this before every message when there is no syslog. */
 const SYSLOG_NOISE = /^Failed to send \d+ bytes to syslog$/;
 
 /** Bytes read from passt's output at a time. */

@@ -7,7 +7,7 @@
 
 import { basename } from "node:path";
 
-/** `__SO_ACCEPTCON`: the socket is listening (spec/passt.md §3.5). */
+/** `__SO_ACCEPTCON`: the socket is listening. */
 const SO_ACCEPTCON = 0x10000;
 /** `SOCK_STREAM` in the `Type` column. */
 const SOCK_STREAM = 1;
@@ -140,7 +140,7 @@ export async function readExe(pid: number): Promise<string | null | undefined> {
   }
 }
 
-/** The names of passt's binaries: Debian's `passt` re-execs `passt.avx2` (spec/passt.md §3.1). */
+/** The names of passt's binaries: Debian's `passt` re-execs `passt.avx2`. */
 const PASST_NAMES = new Set(["passt", "passt.avx2"]);
 
 /** Whether a program path or command name is a passt binary. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-/** passt's short options that take a value (2023 and newer, spec/passt.md §1). */
+/** passt's short options that take a value (2023 and newer). */
 export const SHORT_WITH_VALUE = new Set("lsFpPmanMgioDStuHcITU".split(""));
 
 /** Long names of the short options we care about. */
@@ -17,7 +17,7 @@ export const SHORT_NAMES: Readonly<Record<string, string>> = {
   l: "log-file",
 };
 
-/** passt's long options that take a value (spec/passt.md §1.1, §1.2). */
+/** passt's long options that take a value. */
 export const LONG_WITH_VALUE = new Set([
   "log-file",
   "log-size",

@@ -1,6 +1,6 @@
 /**
  * The first upstream passt release that has each option added after the
- * Debian 2023 build (spec/passt.md §1.2). Private to the package; exported
+ * Debian 2023 build. Private to the package; exported
  * as `PASST_OPTION_SINCE` from `features.ts`.
  *
  * @module

@@ -4,7 +4,7 @@
  * it, watch it, and clean files a crashed run left behind.
  *
  * PIDs get reused, so before any signal the process's program
- * (`/proc/PID/exe`: `passt` or `passt.avx2`, spec/passt.md §3.1) and its
+ * (`/proc/PID/exe`: `passt` or `passt.avx2`) and its
  * command line (the same `--pid` file) are checked, and its start time is
  * remembered so a PID reused while we wait is not signalled.
  *
@@ -168,7 +168,7 @@ export interface StopPidFileResult {
 /**
  * Stops the passt named by a PID file: verifies the PID is that passt,
  * sends SIGTERM, waits, sends SIGKILL after `graceMs`, then removes the PID
- * file and the socket (passt removes neither, spec/passt.md §3.2). A missing
+ * file and the socket (passt removes neither). A missing
  * file (`no-pidfile`) or a process already gone (`already-gone`) is not an
  * error: what is gone needs no stopping.
  *
@@ -449,8 +449,7 @@ export class AdoptedPasst implements AsyncDisposable {
 /**
  * Removes a socket and PID file left by a crashed earlier run, after checking
  * that no live passt owns them (passt never removes them itself, and a stale
- * root-owned socket makes the 2023 passt run without listening,
- * spec/passt.md §6.6).
+ * root-owned socket makes the 2023 passt run without listening).
  *
  * @param pidFile The PID file.
  * @param socketPath The socket, if any.

@@ -9,7 +9,7 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { ArgvError } from "./errors.ts";
 import { LONG_WITH_VALUE, scanOptions } from "./_scan.ts";
 
-/** The longest socket path the 2023 passt binds without cutting it (spec/passt.md §3.4). */
+/** The longest socket path the 2023 passt binds without cutting it. */
 export const MAX_SOCKET_PATH_BYTES = 98;
 
 /**

@@ -56,7 +56,7 @@ export class ArgvError extends SupervisorError {
 /**
  * The argv uses options the installed passt does not have (found with
  * {@linkcode unsupportedOptions}), so it was not started. The message names
- * the release that added each option, when known (spec/passt.md §1.2).
+ * the release that added each option, when known.
  *
  * @example
  * ```ts
@@ -225,7 +225,7 @@ export class ReadinessTimeoutError extends SupervisorError {
 
 /**
  * passt wrote its PID file but nothing listens on its socket. The 2023 passt
- * does this when it cannot bind the socket path (spec/passt.md §3.4).
+ * does this when it cannot bind the socket path.
  *
  * @example
  * ```ts
@@ -399,8 +399,7 @@ const GETOPT =
   /^\S+: ((?:unrecognized|invalid) option\b.*|option requires an argument\b.*|option '[^']*' (?:doesn't allow|requires) an argument.*|option '[^']*' is ambiguous.*)$/;
 
 /**
- * Lines passt prints when it gives up (spec/passt.md §1.1, §2.3, §3.4, §3.7
- * and the probe results), 2023 and newest.
+ * Lines passt prints when it gives up, 2023 and newest.
  */
 const FAILURE = [
   /^(?:Failed|Invalid|Multiple|Can't|Cannot|Couldn't|Unable|Bad|Overlapping|Extra non-option|PID file open|Listen failed|All listens failed)\b/,
@@ -409,7 +408,7 @@ const FAILURE = [
 
 /** Lines that look like failures but are warnings passt goes on after. */
 const WARNING = [
-  /^Failed to send \d+ bytes to syslog$/, // spec/passt.md §3.6
+  /^Failed to send \d+ bytes to syslog$/,
   /^Can't run AVX2 build/,
   /^Couldn't get any nameserver address/,
   /^Can't bind socket for (?:TCP|UDP) port \d+ to .*, closing$/,

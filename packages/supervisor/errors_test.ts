@@ -23,8 +23,7 @@ const USAGE = [
   "    default: none",
 ];
 
-// Output texts of the Debian 2023 passt (run here) and the newest one
-// (spec/passt.md §2.3, §3.7, probes/results-*.txt).
+// Output texts of the Debian 2023 passt (run here) and the newest one.
 const CASES: [string, string[], string][] = [
   [
     "unknown long option, before the usage text",

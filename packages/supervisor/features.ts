@@ -4,8 +4,8 @@
  * exits with `unrecognized option`.
  *
  * Debian's `passt --version` says "unknown version", so the option names in
- * the help text are the only reliable sign (spec/passt.md §1.3, "Feature
- * detection"). The 2023 passt prints the help to stderr and exits 1; newer
+ * the help text are the only reliable sign. The 2023 passt prints the help to
+ * stderr and exits 1; newer
  * passt prints it to stdout and exits 0: both streams are read and the exit
  * code is ignored.
  *
@@ -47,7 +47,7 @@ export interface PasstFeaturesOptions {
 
 /**
  * The first upstream passt release that has each option added after the
- * Debian 2023 build, by spelling (`--vhost-user`, `-H`); spec/passt.md §1.2.
+ * Debian 2023 build, by spelling (`--vhost-user`, `-H`).
  *
  * @example
  * ```ts

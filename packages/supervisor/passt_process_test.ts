@@ -188,7 +188,7 @@ Deno.test({
     const passt = assertPasst();
     await using root = await tempRoot();
     // The PID file's directory is nobody's, the socket's is root's 0755:
-    // the 2023 passt cannot bind there and says nothing (spec/passt.md §3.4).
+    // the 2023 passt cannot bind there and says nothing.
     const pidDir = `${root.path}/pid`;
     const sockDir = `${root.path}/sock`;
     await Deno.mkdir(pidDir, { mode: 0o700 });

@@ -1,6 +1,6 @@
 /**
- * Readiness of a passt: its PID file holds its PID and its socket listens
- * (spec/passt.md §3.5), checked without ever connecting to the socket
+ * Readiness of a passt: its PID file holds its PID and its socket listens,
+ * checked without ever connecting to the socket
  * (a probe connection would count as passt's one client).
  *
  * @module

@@ -3,8 +3,8 @@
  *
  * The 2023 passt started as root switches to `nobody` (or the `--runas`
  * user) *before* it creates its socket and PID file, so their directory must
- * be writable by that user, and every directory above it searchable
- * (spec/passt.md §0, §3.8). Newer passt creates them before switching, which
+ * be writable by that user, and every directory above it searchable. Newer
+ * passt creates them before switching, which
  * these rules also satisfy.
  *
  * @module
@@ -40,7 +40,7 @@ function lookup(file: string, name: string): string[] | undefined {
 /**
  * Returns the user a passt started by this process runs as: ourselves when we
  * are not root; otherwise the `--runas` value (UID, UID:GID, LOGIN or
- * LOGIN:GROUP) or, without it, `nobody` (spec/passt.md §3.8).
+ * LOGIN:GROUP) or, without it, `nobody`.
  *
  * @param runAs The argv's `--runas` value, if any.
  * @param uid Our user ID (for tests).

@@ -3,7 +3,7 @@
 
 /**
  * Whether libvirt keeps an `<alias name>` in a defined domain: only user
- * aliases, which start with `ua-` (spec/libvirt-passt.md §4.1, §5).
+ * aliases, which start with `ua-`.
  */
 export function isUserAlias(name: string | undefined): name is string {
   return name !== undefined && name.startsWith("ua-");

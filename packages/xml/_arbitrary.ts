@@ -1,8 +1,8 @@
 // fast-check generators of passt `<interface>` and `<domain>` XML text, for the
 // property and fuzz tests only (not exported from mod.ts).
 //
-// Every generated text comes with what it means, in libvirt's canonical form
-// (spec/libvirt-passt.md §2, §5), computed here from the generated values and
+// Every generated text comes with what it means, in libvirt's canonical form,
+// computed here from the generated values and
 // never by the code under test: canonical IPv6 text comes from this file's own
 // RFC 5952 writer, not from address.ts.
 
@@ -238,7 +238,7 @@ export function meaningOf(
           .map((r) =>
             defined({
               start: r.start,
-              // spec §5: end and to are only written with a start
+              // libvirt: end and to are only written with a start
               end: loose && !r.start ? undefined : r.end,
               to: loose && !r.start ? undefined : r.to,
               exclude: r.exclude,
@@ -247,7 +247,7 @@ export function meaningOf(
           .filter((r) => !loose || Object.keys(r).length > 0),
       })
     ),
-    // spec §3.2: vhost-user with passt defaults to virtio
+    // libvirt: vhost-user with passt defaults to virtio
     model: loose
       ? iface.model ??
         (passt && iface.type === "vhostuser" ? "virtio" : undefined)
@@ -604,7 +604,7 @@ export function generateInterface(g: Gen): GeneratedInterface {
   const upstream = passt && oneIn(g, 3) ? dev(g) : undefined;
   if (sourceDev !== undefined) {
     if (type === "vhostuser" && oneIn(g, 3)) {
-      // spec §2.1: type/path/mode/<reconnect> are overridden for passt
+      // libvirt: type/path/mode/<reconnect> are overridden for passt
       children.push({
         xml: element(g, "source", [
           ["type", "unix"],

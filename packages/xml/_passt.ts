@@ -4,7 +4,7 @@ import type { InterfaceDef } from "./model.ts";
 
 /**
  * Whether libvirt runs passt for an interface: `<backend type='passt'>` on
- * `type='user'` or `type='vhostuser'` (spec/libvirt-passt.md §3.3).
+ * `type='user'` or `type='vhostuser'`.
  */
 export function servedByPasst(iface: InterfaceDef): boolean {
   return iface.backend?.type === "passt" &&

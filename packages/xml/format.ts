@@ -1,5 +1,5 @@
 /**
- * Writes interfaces back in libvirt's canonical form (spec libvirt-passt.md §5).
+ * Writes interfaces back in libvirt's canonical form.
  *
  * @module
  */
@@ -25,7 +25,7 @@ export interface FormatInterfaceOptions {
   readonly indent?: string;
 }
 
-// spec §5: where libvirt writes each child it does not model, relative to the
+// where libvirt writes each child it does not model, relative to the
 // ones it does. Unknown elements go last.
 const BEFORE_IP = ["vlan", "virtualport", "bandwidth", "port"];
 const BEFORE_MODEL = [
@@ -277,7 +277,7 @@ export function formatInterface(
   const open = `<interface${attrs([["type", iface.type], ...extra])}>`;
 
   if (iface.mac !== undefined) {
-    // spec §5: libvirt writes address, type, check, then the rest as written.
+    // libvirt writes address, type, check, then the rest as written.
     const written = iface.elements.mac?.[0]?.attributes ?? {};
     const rest = Object.entries(written)
       .filter(([name]) => !["address", "type", "check"].includes(name))
@@ -321,7 +321,7 @@ export function formatInterface(
   lines.push(...rawLines(iface, BEFORE_MTU, text, indent));
   if (iface.mtu) push(`<mtu${attrs([["size", iface.mtu]])}/>`);
   lines.push(...rawLines(iface, BEFORE_ALIAS, text, indent));
-  // spec §5: libvirt keeps only user aliases in a defined domain.
+  // libvirt keeps only user aliases in a defined domain.
   if (isUserAlias(iface.alias)) {
     push(`<alias${attrs([["name", iface.alias]])}/>`);
   }

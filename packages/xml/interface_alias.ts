@@ -32,7 +32,7 @@ import { isUserAlias } from "./_alias.ts";
  * ```
  */
 export function interfaceAliases(doc: XmlDocument): string[] {
-  // spec §4.1, §5: a defined domain keeps only user aliases, so no
+  // libvirt: a defined domain keeps only user aliases, so no
   // net<N> is taken when libvirt assigns them at start.
   const aliases: (string | undefined)[] = doc.interfaces.map((i) =>
     isUserAlias(i.alias) ? i.alias : undefined

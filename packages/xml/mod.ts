@@ -1,6 +1,6 @@
 /**
  * Reads, checks and writes libvirt's passt `<interface>` XML exactly as
- * libvirt does (spec: libvirt-passt.md §2, §3, §5).
+ * libvirt does.
  *
  * @example Parse an interface
  * ```ts

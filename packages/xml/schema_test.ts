@@ -71,7 +71,7 @@ function older(a: Version, b: Version): boolean {
 
 /**
  * The schema features a formatted document uses that libvirt added after
- * 9.0.0 (spec/libvirt-passt.md §1), each with the first version that has it.
+ * 9.0.0, each with the first version that has it.
  */
 function newerFeatures(doc: XmlDocument): { version: Version; what: string }[] {
   const out: { version: Version; what: string }[] = [];

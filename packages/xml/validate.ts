@@ -1,6 +1,6 @@
 /**
  * Checks a parsed document against libvirt's parse and validation rules and
- * against what passt accepts (spec libvirt-passt.md §3, passt.md §1–§2).
+ * against what passt accepts.
  *
  * @module
  */
@@ -28,7 +28,7 @@ import { isUserAlias } from "./_alias.ts";
 export interface ValidateOptions {
   /**
    * Which passt's rules apply to ports and port specs: `"2023"` is Debian
-   * bookworm's passt, `"2026"` the newest upstream (spec passt.md §2).
+   * bookworm's passt, `"2026"` the newest upstream.
    *
    * @default {"2023"}
    */
@@ -89,7 +89,7 @@ const KNOWN_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 // ignored. `<source>` children are checked for passt interfaces only.
 const KNOWN_CHILDREN: Readonly<Record<string, readonly string[]>> = {
   portForward: ["range"],
-  // spec §3.3: host-side <ip>/<route> have a rule of their own.
+  // libvirt: host-side <ip>/<route> have a rule of their own.
   source: ["reconnect", "ip", "route"],
 };
 
@@ -140,8 +140,7 @@ function meantElement(
 }
 
 /**
- * Why passt refuses `address` as `--address` (spec passt.md §1.1: loopback,
- * multicast, broadcast, unspecified and IPv4-mapped give "Invalid address").
+ * Why passt refuses `address` as `--address`.
  */
 function refusedGuestAddress(address: string): string | undefined {
   const octets = ipv4Octets(address);
@@ -181,7 +180,7 @@ const VIRTIO_MODELS = new Set([
 // deno-lint-ignore no-control-regex
 const MAC = /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}(?:[\x00-\x20][^]*)?$/;
 
-// RNG dnsName (spec libvirt-passt.md §2.1).
+// RNG dnsName.
 /**
  * The options libvirt passes that the Debian 12 passt (2023_03_09) lacks,
  * with the first passt release that has each.
@@ -243,7 +242,7 @@ function byteLength(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** Linux interface names (spec passt.md §1, §2.1): at most IFNAMSIZ − 1 bytes, no '/', ':', '%' or blanks. */
+/** Linux interface names: at most IFNAMSIZ − 1 bytes, no '/', ':', '%' or blanks. */
 function ifNameProblem(
   name: string,
   what: string,
@@ -329,7 +328,7 @@ class InterfaceChecker {
 
   checkAlias(): void {
     const name = this.iface.elements.alias?.[0]?.attributes.name;
-    // spec §4.1, §5: a defined domain keeps only user aliases.
+    // libvirt: a defined domain keeps only user aliases.
     if (name !== undefined && !isUserAlias(name.value)) {
       this.warning(
         "alias-ignored",
@@ -363,7 +362,7 @@ class InterfaceChecker {
     const backend = this.iface.backend;
     if (!backend) return;
     const type = backend.source.attributes.type;
-    // spec §2.2, §3.1: `default` is accepted since 10.6.0; an empty type means default.
+    // libvirt: `default` is accepted since 10.6.0; an empty type means default.
     if (
       type !== undefined && type.value !== "" && type.value !== "passt" &&
       type.value !== "default"
@@ -375,7 +374,7 @@ class InterfaceChecker {
         meantValue(type.value, BACKEND_TYPES),
       );
     }
-    // spec §3.3 (11.1.0+ text).
+    // libvirt 11.1.0+ text.
     if (backend.type === "passt" && this.typeKnown && !this.passt) {
       this.error(
         "passt-backend-type",
@@ -439,7 +438,7 @@ class InterfaceChecker {
     const upstream = backend.upstream!;
     const where = at(backend.source, "upstream");
     if (this.passt) this.checkIfName(upstream, "<backend upstream>", where);
-    // spec §1: `upstream` was removed before 9.0.0; it means <source dev>.
+    // libvirt: `upstream` was removed before 9.0.0; it means <source dev>.
     if (
       this.passt && iface.sourceDev !== undefined &&
       iface.sourceDev !== upstream
@@ -474,7 +473,7 @@ class InterfaceChecker {
       return;
     }
     const where = at(element!, "address");
-    // spec §3.1.
+    // As libvirt checks it.
     if (!MAC.test(mac)) {
       this.error(
         "mac-invalid",
@@ -493,7 +492,7 @@ class InterfaceChecker {
   checkSource(): void {
     const { iface } = this;
     const source = iface.elements.source?.[0];
-    // spec §3.4 "Other" (11.x): without passt, vhostuser needs a socket path.
+    // libvirt 11.x: without passt, vhostuser needs a socket path.
     const vhostuser = this.typeKnown && iface.type === "vhostuser" &&
       !this.passt;
     if (vhostuser && source?.attributes.path === undefined) {
@@ -504,7 +503,7 @@ class InterfaceChecker {
       );
     }
     if (!source) return;
-    // spec §3.4: QEMU only reconnects as the client.
+    // libvirt: QEMU only reconnects as the client.
     const reconnect = source.others?.find((o) => o.name === "reconnect");
     if (
       vhostuser && reconnect && source.attributes.mode?.value === "server"
@@ -515,7 +514,7 @@ class InterfaceChecker {
         reconnect.source,
       );
     }
-    // spec §3.1 (11.x): vhostuser sources are UNIX sockets.
+    // libvirt 11.x: vhostuser sources are UNIX sockets.
     const type = source.attributes.type;
     if (iface.type === "vhostuser" && type && type.value !== "unix") {
       this.error(
@@ -524,7 +523,7 @@ class InterfaceChecker {
         type,
       );
     }
-    // spec §3.3: host-side addresses and routes are for ethernet only.
+    // libvirt: host-side addresses and routes are for ethernet only.
     const hostSide = source.others?.find((o) =>
       o.name === "ip" || o.name === "route"
     );
@@ -535,13 +534,13 @@ class InterfaceChecker {
         hostSide.source,
       );
     }
-    // spec §3.1: 11.x reads <source dev> only for the passt backend.
+    // libvirt 11.x reads <source dev> only for the passt backend.
     if (this.passt && iface.sourceDev !== undefined) {
       this.checkIfName(iface.sourceDev, "<source dev>", at(source, "dev"));
     }
   }
 
-  /** Linux interface names (spec passt.md §1, §2.1): IFNAMSIZ − 1 bytes, no '/', ':', '%' or blanks. */
+  /** Linux interface names: IFNAMSIZ − 1 bytes, no '/', ':', '%' or blanks. */
   checkIfName(
     name: string,
     what: string,
@@ -554,13 +553,13 @@ class InterfaceChecker {
 
   checkIps(): void {
     const { iface } = this;
-    // spec §3.4: guest <ip> only for user (any backend) and vhostuser+passt.
+    // libvirt: guest <ip> only for user (any backend) and vhostuser+passt.
     const allowed = iface.type === "user" || this.passt;
     let hasV4 = false;
     let hasV6 = false;
     for (const ip of iface.ips) {
       const a = ip.source.attributes;
-      // spec §3.1: parse errors, in libvirt's order.
+      // libvirt's parse errors, in its order.
       if (a.address === undefined) {
         this.error(
           "ip-address-missing",
@@ -650,7 +649,7 @@ class InterfaceChecker {
           );
         }
         hasV4 = true;
-        // spec §3.4: newest libvirt applies 4..27 only to non-passt backends.
+        // newest libvirt applies 4..27 only to non-passt backends.
         if (!this.passt && prefix > 0 && (prefix < 4 || prefix > 27)) {
           this.error(
             "ip-prefix-range",
@@ -684,7 +683,7 @@ class InterfaceChecker {
     let hasV6 = false;
     for (const route of iface.routes) {
       const a = route.source.attributes;
-      // spec §3.1: networkcommon_conf.c route parsing, newest (address optional).
+      // libvirt: networkcommon_conf.c route parsing, newest (address optional).
       if (a.gateway === undefined) {
         this.error(
           "route-gateway-missing",
@@ -711,7 +710,7 @@ class InterfaceChecker {
         continue;
       }
       if (!this.typeKnown) continue;
-      // spec §3.4 (newest): guest routes only with passt, default routes only.
+      // libvirt newest: guest routes only with passt, default routes only.
       if (!this.passt) {
         this.error(
           "route-unsupported",
@@ -754,7 +753,7 @@ class InterfaceChecker {
     for (const forward of this.iface.portForwards) {
       this.checkPortForwardParse(forward);
       if (!this.typeKnown) continue;
-      // spec §3.3 (11.1.0+ text).
+      // libvirt 11.1.0+ text.
       if (!this.passt) {
         this.error(
           "portforward-without-passt",
@@ -769,7 +768,7 @@ class InterfaceChecker {
 
   checkPortForwardParse(forward: PortForwardDef): void {
     const a = forward.source.attributes;
-    // spec §3.1, in the order libvirt reads the attributes.
+    // libvirt, in the order it reads the attributes.
     if (a.proto === undefined) {
       this.error(
         "portforward-proto-missing",
@@ -824,7 +823,7 @@ class InterfaceChecker {
     }
   }
 
-  /** passtkit's checks of a port spec that `checkForwards` leaves out (spec passt.md §2.1, §2.5). */
+  /** passtkit's checks of a port spec that `checkForwards` leaves out. */
   checkPortForwardPasst(forward: PortForwardDef): void {
     if (forward.dev !== undefined) {
       // Length limits of passt's port specs come from checkForwards.
@@ -857,8 +856,7 @@ class InterfaceChecker {
     // (`ADDR/all`, `%dev/…`); what is left costs one socket per port.
     const rejected = this.target === "2023" &&
       (forward.address !== undefined || forward.dev !== undefined);
-    // checkForwards' random-port warning for this form is folded in here
-    // (spec passt.md §2.1: 2023's `all` includes port 0).
+    // checkForwards' random-port warning for this form is folded in here.
     if (forward.ranges.length === 0 && !rejected) {
       this.warning(
         "port-forward-all",
@@ -884,7 +882,7 @@ class InterfaceChecker {
     }
     const mtu = iface.mtu ?? 0;
     if (mtu === 0 || !this.typeKnown) return; // 0 means "not set"
-    // spec §3.4.
+    // As libvirt checks it.
     if (iface.type === "user" && !this.passt) {
       this.error(
         "mtu-unsupported",
@@ -892,7 +890,7 @@ class InterfaceChecker {
         element,
       );
     } else if (this.passt && (mtu < MTU_MIN || mtu > MTU_MAX)) {
-      // spec passt.md §1.1: --mtu accepts 68..65535.
+      // passt: --mtu accepts 68..65535.
       this.error(
         "mtu-out-of-range",
         `The MTU '${
@@ -905,7 +903,7 @@ class InterfaceChecker {
 
   checkModel(): void {
     const { iface } = this;
-    // spec §3.4 (11.x); no model means virtio (spec §3.2).
+    // libvirt 11.x; no model means virtio.
     if (
       iface.type === "vhostuser" && iface.model !== undefined &&
       !VIRTIO_MODELS.has(iface.model)
@@ -920,7 +918,7 @@ class InterfaceChecker {
 
   checkSharedMemory(): void {
     const { iface, doc } = this;
-    // spec §1, §3.4: since 11.2.0 every vhost-user interface needs shared memory.
+    // libvirt: since 11.2.0 every vhost-user interface needs shared memory.
     if (iface.type !== "vhostuser") return;
     // libvirt checks the domain once: report it at the first such interface.
     if (iface.index !== this.firstVhostuser) return;
@@ -944,7 +942,7 @@ class InterfaceChecker {
   checkLink(): void {
     const link = this.iface.others.find((o) => o.name === "link");
     const state = link?.source.attributes.state;
-    // spec §3.1.
+    // As libvirt checks it.
     if (state && state.value !== "up" && state.value !== "down") {
       this.error(
         "link-state-invalid",
@@ -1000,7 +998,7 @@ class InterfaceChecker {
 
   /** Warnings for child elements libvirt ignores inside a modelled element. */
   checkNested(source: ElementSource): void {
-    // spec §2.1: <source> children mean something for other interface types.
+    // libvirt: <source> children mean something for other interface types.
     if (source.name === "source" && !this.passt) return;
     const known = KNOWN_CHILDREN[source.name] ?? [];
     for (const other of source.others ?? []) {
@@ -1042,7 +1040,7 @@ function nestedHint(
     : undefined;
 }
 
-// spec §3.3: libvirt's own message when a <range> lacks `start`.
+// libvirt's own message when a <range> lacks `start`.
 const RANGE_REQUIRES_START =
   "The 'range' of a 'portForward' requires 'start' attribute if 'end', 'to', or 'exclude' is specified";
 
@@ -1085,7 +1083,7 @@ function checkPorts(
         code = "range-requires-start";
         message = RANGE_REQUIRES_START;
       } else {
-        // spec §4.4: an empty <range/> renders as port 0.
+        // libvirt: an empty <range/> renders as port 0.
         code = "range-empty";
       }
     }

@@ -89,7 +89,7 @@ interface Row {
 }
 
 const rows: Row[] = [
-  // 1. libvirt parse errors (spec/libvirt-passt.md §3.1).
+  // 1. libvirt parse errors.
   {
     name: "<interface> without type",
     xml: iface("", { type: null }),
@@ -343,7 +343,7 @@ const rows: Row[] = [
     )],
   },
 
-  // 2. Conf and QEMU validation (§3.3, §3.4), newest texts.
+  // 2. Conf and QEMU validation (domain_validate.c, qemu_validate.c), newest texts.
   {
     name: "vhostuser server socket with <reconnect>",
     xml: domain(
@@ -1206,7 +1206,7 @@ const rows: Row[] = [
     )],
   },
 
-  // 6. Guest and listen addresses passt refuses (spec/passt.md §1.1, §2).
+  // 6. Guest and listen addresses passt refuses.
   ...[
     ["127.0.0.5", "loopback"],
     ["224.0.0.1", "multicast"],

@@ -98,7 +98,7 @@ function runSpec(
     ? [`no incoming ${proto} port is forwarded`]
     : explainForward(forward, { target });
   // What the grammar accepts but passtkit still counts as an error, e.g.
-  // port 0, which passt 2023 binds as a random port (spec passt.md §2.4).
+  // port 0, which passt 2023 binds as a random port.
   const problems = parsed.mode === "none"
     ? []
     : checkForwards([forward], { target });
@@ -210,7 +210,7 @@ function portsOfDocument(
     const iface = doc.interfaces[entry.interface]!;
     const mine = shown.filter((d) => d.interface === entry.interface);
     const forwards = entry.forwards.map(({ forward, def }) => {
-      // Map only forwards whose every range is valid (spec §3.1, passt §2).
+      // Map only forwards whose every range is valid (libvirt's and passt's rules).
       const broken = mine.some((d) =>
         d.severity === "error" && !TOGETHER.has(d.code) &&
         def.ranges.some((range) => inside(d, range.source))
