@@ -307,6 +307,15 @@ export function parsePasstArgv(
   if (args[0] !== undefined && !args[0].startsWith("-")) {
     binary = args[0];
     args = args.slice(1);
+    // passt takes no operands, so a first word that is not an option names
+    // the program: passt itself, Debian's passt.avx2, or a build of it.
+    const name = binary.slice(binary.lastIndexOf("/") + 1);
+    if (!name.startsWith("passt")) {
+      errors.push({
+        message:
+          `'${binary}' is not passt: give passt's command line (passt OPTIONS..., or only its options)`,
+      });
+    }
   }
   const found = scan(args, errors);
 

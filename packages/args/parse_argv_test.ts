@@ -246,3 +246,21 @@ Deno.test("parsePasstArgv() gives XML that validates, with validate's findings a
     [],
   );
 });
+
+Deno.test("parsePasstArgv() refuses a command line of another program", () => {
+  for (const program of ["ls", "/usr/bin/qemu-system-x86_64", "pasta"]) {
+    const { binary, errors } = parsePasstArgv([program, "-t", "22"]);
+    assert.equal(binary, program);
+    assert.deepEqual(errors[0], {
+      message:
+        `'${program}' is not passt: give passt's command line (passt OPTIONS..., or only its options)`,
+    });
+  }
+  for (const program of ["passt", "/usr/bin/passt", "passt.avx2"]) {
+    const { binary, errors } = parsePasstArgv([program, "-t", "22"]);
+    assert.equal(binary, program);
+    assert.deepEqual(errors, []);
+  }
+  // Without a program name the options alone are read.
+  assert.deepEqual(parsePasstArgv(["-t", "22"]).errors, []);
+});

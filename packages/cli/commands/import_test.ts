@@ -99,3 +99,13 @@ Deno.test("import refuses no command and a single quoted string", async () => {
   assert.equal(quoted.code, 2);
   assert.match(quoted.err, /separate words/);
 });
+
+Deno.test("import refuses another program's command line", async () => {
+  const { code, out, err } = await importCommand(["--", "ls", "-l"]);
+  assert.equal(code, 1);
+  assert.equal(out, "");
+  assert.match(
+    err,
+    /^passtkit: error: 'ls' is not passt: give passt's command line/,
+  );
+});
