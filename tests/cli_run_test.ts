@@ -159,6 +159,12 @@ Deno.test({
         a.includes(`"path":"${iface.socket}"`)
       ),
     );
+    // The argv reported is the one running (the program name aside: Debian's
+    // passt re-executes itself as passt.avx2).
+    const cmdline = (await Deno.readTextFile(`/proc/${pid}/cmdline`))
+      .split("\0").slice(0, -1);
+    assert.deepEqual(cmdline.slice(1), (iface.argv as string[]).slice(1));
+    assert.ok((iface.argv as string[]).includes("-f"));
 
     {
       await using guest = await Guest.connect(iface.socket as string);

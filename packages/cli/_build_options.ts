@@ -33,7 +33,7 @@ export const BUILD_OPTIONS: Readonly<Record<string, CommandOption>> = {
     type: "string",
     value: "DIR",
     help:
-      "directory for sockets and PID files (default: /run/passtkit as root, else $XDG_RUNTIME_DIR/passtkit)",
+      "directory for sockets and PID files (default: /run/passtkit as root, else $XDG_RUNTIME_DIR/passtkit, else $TMPDIR/passtkit-<uid>)",
   },
   "domain-id": {
     type: "string",

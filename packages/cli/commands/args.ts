@@ -106,9 +106,10 @@ export const command: Command = {
     "would run, shell-quoted so that pasting it runs exactly that command (with\n" +
     "--qemu, the QEMU arguments that connect to it on the next line). The socket\n" +
     "and PID file go to DIR/<id>-<name>-<alias>.socket and ...-passt.pid; DIR\n" +
-    "defaults to /run/passtkit for root and $XDG_RUNTIME_DIR/passtkit otherwise,\n" +
-    "and is created when missing (for root, owned by nobody, the user passt\n" +
-    "switches to) unless --no-mkdir is given.\n" +
+    "defaults to /run/passtkit for root, else $XDG_RUNTIME_DIR/passtkit, else\n" +
+    "$TMPDIR/passtkit-<uid> (/tmp without $TMPDIR), and is created when missing\n" +
+    "(for root, owned by nobody, the user passt switches to) unless --no-mkdir\n" +
+    "is given.\n" +
     "The domain name defaults to the document's <name> (the file name without .xml\n" +
     "for a bare <interface>), the id to the document's <domain id>, else 1. Warnings\n" +
     "and problems go to standard error; an invalid file prints its problems and no\n" +

@@ -160,7 +160,9 @@ async function supervise(
         pid: member?.pid ?? null,
         socket: command.socket,
         pidfile: command.pidfile,
-        argv: command.argv,
+        // What runs: passtkit's command in the foreground (-f), under
+        // passtkit's supervision.
+        argv: member?.argv ?? command.argv,
         qemu: command.qemu,
       }));
       continue;
