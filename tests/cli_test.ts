@@ -64,6 +64,20 @@ Deno.test("every command has help with a usage line, its options and an example"
   }
 });
 
+Deno.test("help with more than one word is a usage error", async () => {
+  const { code, stdout, stderr } = await passtkit([
+    "help",
+    "validate",
+    "extra",
+  ]);
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.equal(
+    stderr,
+    "passtkit: help takes one COMMAND, not 'validate extra'; see 'passtkit --help'\n",
+  );
+});
+
 Deno.test("an unknown command gets one line with a suggestion and exit 2", async () => {
   const { code, stdout, stderr } = await passtkit(["valdate", SEED]);
   assert.equal(code, 2);

@@ -267,6 +267,13 @@ export async function runCli(
         io.out(mainHelp());
         return 0;
       }
+      if (rest.length > 1) {
+        throw new UsageError(
+          `help takes one COMMAND, not '${
+            rest.join(" ")
+          }'; see 'passtkit --help'`,
+        );
+      }
       io.out(commandHelp(await loadCommand(topic)));
       return 0;
     }

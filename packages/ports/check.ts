@@ -284,7 +284,7 @@ export function checkForwards(
           code: "random-port",
           severity: "warning",
           message:
-            `passt 2023 reads this ${proto} <portForward> as every port from 0 to 49151${
+            `passt 2023 forwards every ${proto} port from 0 to 49151 here${
               forward.ranges.length ? " except the excluded ones" : ""
             }, and for port 0 it also binds one random port`,
           forward: f,

@@ -349,7 +349,7 @@ Deno.test("checkForwards() warns that passt 2023 binds a random port for an excl
   assert.match(warnings[0]!.message, /except the excluded ones/);
   assert.equal(
     warnings[1]!.message,
-    "passt 2023 reads this udp <portForward> as every port from 0 to 49151, and for port 0 it also binds one random port",
+    "passt 2023 forwards every udp port from 0 to 49151 here, and for port 0 it also binds one random port",
   );
   assert.deepEqual(
     checkForwards(forwards, { target: "2026" }).filter((p) =>

@@ -88,7 +88,7 @@ function runSpec(
         },
       }));
     } else {
-      io.err(`passtkit: ${error.message}\n`);
+      io.err(`passtkit: ports: ${error.message}\n`);
     }
     return 1;
   }

@@ -51,7 +51,7 @@ Deno.test("ports --spec reports an invalid spec with exit code 1", async () => {
   assert.equal(out, "");
   assert.equal(
     err,
-    "passtkit: Invalid port spec '127.0.0.1/40010-40000': range '40010-40000' ends before it starts\n",
+    "passtkit: ports: Invalid port spec '127.0.0.1/40010-40000': range '40010-40000' ends before it starts\n",
   );
 });
 
@@ -369,6 +369,6 @@ Deno.test("ports --spec says what each passt does with port 0", async () => {
   assert.equal(newest.code, 1);
   assert.equal(
     newest.err,
-    "passtkit: Invalid port spec '0': '0' forwards from port 0, which passt 2026 rejects\n",
+    "passtkit: ports: Invalid port spec '0': '0' forwards from port 0, which passt 2026 rejects\n",
   );
 });
