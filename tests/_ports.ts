@@ -1,11 +1,20 @@
 /**
  * Test fixture: which host ports are in use, and a free place for the seed's
- * forwards on loopback. Test files that bind fixed ports keep to their own
- * ranges so that they can run side by side:
+ * forwards on loopback. Test files run in parallel, so each that makes passt
+ * (or anything) listen keeps to ports of its own, all below 32768, outside
+ * Linux's ephemeral range (32768-60999 by default), where the kernel would
+ * hand them out to outgoing connections:
  *
- * - `cli_run_test.ts`: 43000-43399;
- * - the loopback seed ({@linkcode freeSeedOffset}): TCP 2022+o and
- *   5000+o to 5099+o, UDP 10101+o, for offsets o from a caller's own list.
+ * - `packages/supervisor/passt_process_test.ts`: 11000-11099;
+ * - `packages/supervisor/group_test.ts`: 11100-11199;
+ * - `supervisor_faults_test.ts`: 11300-11399;
+ * - `supervisor_readme_test.ts`: 11500-11509;
+ * - `cli_run_test.ts`: 11600-11999;
+ * - the loopback seed ({@linkcode freeSeedOffset}: TCP 2022+o and
+ *   5000+o to 5099+o, UDP 10101+o): offsets 13000, 13200, 13400 for
+ *   `args_passt_test.ts`, 13600, 13800, 12600 for `e2e_guest_test.ts`
+ *   (TCP 14622-15822 and 17600-18899, UDP 22701-23901);
+ * - `args_passt_test.ts` moves every example's ports into 24000-32767.
  *
  * @module
  */

@@ -19,7 +19,10 @@ import { freeSeedOffset, usedPorts } from "./_ports.ts";
 import { loopbackSeed } from "./_seed.ts";
 
 // Disjoint from e2e_guest_test.ts's offsets and cli_run_test.ts's ports.
-const ARGS_SEED_OFFSETS = [40000, 40200, 40400];
+const ARGS_SEED_OFFSETS = [13000, 13200, 13400];
+// Where runnableHere moves the host ports of every example.
+const RUNNABLE_FIRST = 24000;
+const RUNNABLE_LAST = 32767;
 
 const ROOT = new URL("../", import.meta.url);
 const START_TIMEOUT_MS = 5000;
@@ -93,13 +96,13 @@ interface Runnable {
  *   ::1), so nothing is reachable from outside;
  * - `%dev` becomes `%lo` (with the loopback address; Debian's 2023 passt
  *   refuses `%dev` without an address);
- * - host ports move by one offset per command into 40000-60000, keeping
- *   ranges, exclusions and guest ports as they are; an offset whose ports
- *   are not all free here is skipped;
+ * - host ports move by one offset per command into 24000-32767 (this file's
+ *   range, see `_ports.ts`), keeping ranges, exclusions and guest ports as
+ *   they are; an offset whose ports are not all free here is skipped;
  * - forwards of every port (`all`, or only exclusions) are dropped: they
  *   need about 49 000 sockets, and the 2023 passt refuses `ADDR/all`; so are
- *   all forwards of a command that spans more than 20 000 ports or forwards
- *   more than 2000;
+ *   all forwards of a command that spans more ports than that range has or
+ *   forwards more than 2000;
  * - `--interface` is dropped when that host interface does not exist here;
  * - `--vhost-user`, `--hostname` and `--fqdn` are dropped when this passt's
  *   `--help` does not list them (Debian's 2023 passt has none of them);
@@ -205,8 +208,12 @@ function runnableHere(
     const min = Math.min(...all.map((p) => p.port));
     const max = Math.max(...all.map((p) => p.port));
     let offset: number | undefined;
-    if (max - min <= 20000 && all.length <= 2000) {
-      for (let base = 40000; base + (max - min) <= 60000; base += 997) {
+    if (max - min <= RUNNABLE_LAST - RUNNABLE_FIRST && all.length <= 2000) {
+      for (
+        let base = RUNNABLE_FIRST;
+        base + (max - min) <= RUNNABLE_LAST;
+        base += 97
+      ) {
         const candidate = base - min;
         const used = { tcp: usedPorts("tcp"), udp: usedPorts("udp") };
         if (all.every((p) => !used[p.proto].has(p.port + candidate))) {

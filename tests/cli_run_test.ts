@@ -3,7 +3,7 @@
 // a forwarded port reaches the mapped guest port, a restart policy brings
 // passt back, and SIGTERM leaves no process, socket or PID file behind.
 //
-// Ports 43000-43399 on 127.0.0.1 are this file's own, so it can run beside
+// Ports 11600-11999 on 127.0.0.1 are this file's own, so it can run beside
 // the other tests.
 
 import assert from "node:assert/strict";
@@ -132,7 +132,7 @@ Deno.test({
     assertPasst();
     await using root = await tempRoot();
     const file = `${root.path}/vm.xml`;
-    await Deno.writeTextFile(file, domainXml("runtest", 43000));
+    await Deno.writeTextFile(file, domainXml("runtest", 11600));
     const stateDir = `${root.path}/state`;
     await using run = new RunProcess([
       "--state-dir",
@@ -172,17 +172,17 @@ Deno.test({
       const offer = await guest.next(parseDhcpReply, "DHCP offer");
       assert.equal(offer.yiaddr, "192.168.221.122");
 
-      using _conn = await Deno.connect({ hostname: "127.0.0.1", port: 43150 });
+      using _conn = await Deno.connect({ hostname: "127.0.0.1", port: 11750 });
       const syn = await guest.next(
         (frame) => {
           const tcp = parseTcp(frame);
           return tcp?.syn ? tcp : undefined;
         },
-        "SYN for host port 43150",
+        "SYN for host port 11750",
       );
       assert.equal(syn.dport, 1050);
       await assert.rejects(
-        Deno.connect({ hostname: "127.0.0.1", port: 43115 }),
+        Deno.connect({ hostname: "127.0.0.1", port: 11715 }),
         Deno.errors.ConnectionRefused,
       );
     }
@@ -224,15 +224,15 @@ Deno.test({
     assertPasst();
     await using root = await tempRoot();
     const file = `${root.path}/vm.xml`;
-    // Forwards 43222 and 43300-43399 (but 43310-43329).
-    await Deno.writeTextFile(file, domainXml("busy", 43200));
+    // Forwards 11822 and 11900-11999 (but 11910-11929).
+    await Deno.writeTextFile(file, domainXml("busy", 11800));
     // Every port of the forward busy, so the 2023 passt (which starts when
     // at least one port binds) fails as well as the newest.
     const listeners = [];
     for (
       const port of [
-        43222,
-        ...Array.from({ length: 100 }, (_, i) => 43300 + i),
+        11822,
+        ...Array.from({ length: 100 }, (_, i) => 11900 + i),
       ]
     ) {
       try {

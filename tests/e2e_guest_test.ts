@@ -24,7 +24,7 @@ import { loopbackSeed } from "./_seed.ts";
 import { listDir, passtChildren, tempRoot } from "./supervisor_helpers.ts";
 
 // Disjoint from args_passt_test.ts's offsets and cli_run_test.ts's ports.
-const E2E_SEED_OFFSETS = [46000, 46200, 46400];
+const E2E_SEED_OFFSETS = [13600, 13800, 12600];
 
 async function hasDefaultRoute(): Promise<boolean> {
   const { stdout } = await new Deno.Command("ip", {

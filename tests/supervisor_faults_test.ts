@@ -21,7 +21,7 @@ import {
   tempRoot,
 } from "./supervisor_helpers.ts";
 
-// Ports of this file: 41300-41399.
+// Ports of this file: 11300-11399.
 
 Deno.test({
   name:
@@ -34,7 +34,7 @@ Deno.test({
     await using process = await PasstProcess.start([
       passt,
       "-t",
-      "127.0.0.1/41300:22",
+      "127.0.0.1/11300:22",
     ], {
       stateDir: `${root.path}/s`,
       restart: "on-failure",
@@ -149,18 +149,18 @@ Deno.test({
   fn: async () => {
     const passt = assertPasst();
     await using root = await tempRoot();
-    using _busy = Deno.listen({ hostname: "127.0.0.1", port: 41310 });
+    using _busy = Deno.listen({ hostname: "127.0.0.1", port: 11310 });
     const stateDir = `${root.path}/vm`;
     await assert.rejects(
       startGroup([
-        { name: "net0", argv: [passt, "-t", "127.0.0.1/41311"] },
-        { name: "net1", argv: [passt, "-t", "127.0.0.1/41310"] },
+        { name: "net0", argv: [passt, "-t", "127.0.0.1/11311"] },
+        { name: "net1", argv: [passt, "-t", "127.0.0.1/11310"] },
       ], { stateDir, handleSignals: false }),
       (e: unknown) =>
         e instanceof GroupStartError &&
         e.message ===
           "1 of 2 passt instances failed to start: net1: passt exited with code 1 before it was ready: " +
-            "Failed to bind any port for '-t 127.0.0.1/41310', exiting",
+            "Failed to bind any port for '-t 127.0.0.1/11310', exiting",
     );
     assert.deepEqual(listDir(stateDir), []);
     assert.deepEqual(passtChildren(root.path), []);

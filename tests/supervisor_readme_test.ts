@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertPasst, needsPasst } from "./_passt.ts";
+import { portFree } from "./_ports.ts";
 import {
   killLeftovers,
   listDir,
@@ -118,12 +119,12 @@ Deno.test("the supervisor's README and ignored JSDoc examples type-check", async
   }
 });
 
-/** A port nothing listens on now. */
+/** A free port of this file's own (see `_ports.ts`). */
 function freeTcpPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+  for (let port = 11500; port <= 11509; port++) {
+    if (portFree("tcp", port)) return port;
+  }
+  throw new Error("no free port in 11500-11509");
 }
 
 /** Whether a process exists and has not exited (a zombie has). */

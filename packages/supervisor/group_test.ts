@@ -13,7 +13,7 @@ import {
   startGroup,
 } from "./mod.ts";
 
-// Ports of this file: 41100-41199.
+// Ports of this file: 11100-11199.
 
 Deno.test({
   name:
@@ -26,7 +26,7 @@ Deno.test({
     const group = await startGroup(
       ["net0", "net1", "net2"].map((name, i) => ({
         name,
-        argv: [passt, "-t", `127.0.0.1/${41100 + i}:22`],
+        argv: [passt, "-t", `127.0.0.1/${11100 + i}:22`],
       })),
       { stateDir, handleSignals: false },
     );
@@ -69,11 +69,11 @@ Deno.test({
     const passt = assertPasst();
     await using root = await tempRoot();
     const stateDir = `${root.path}/vm1`;
-    using _busy = Deno.listen({ hostname: "127.0.0.1", port: 41110 });
+    using _busy = Deno.listen({ hostname: "127.0.0.1", port: 11110 });
     await assert.rejects(
       startGroup([
-        { name: "net0", argv: [passt, "-t", "127.0.0.1/41111"] },
-        { name: "net1", argv: [passt, "-t", "127.0.0.1/41110"] },
+        { name: "net0", argv: [passt, "-t", "127.0.0.1/11111"] },
+        { name: "net1", argv: [passt, "-t", "127.0.0.1/11110"] },
         { name: "net2", argv: [passt] },
       ], { stateDir }),
       (e: unknown) => {

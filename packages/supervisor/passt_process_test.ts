@@ -18,7 +18,7 @@ import {
   unsupportedOptions,
 } from "./mod.ts";
 
-// Ports of this file: 41000-41099 (test files run in parallel).
+// Ports of this file: 11000-11099 (test files run in parallel).
 
 /** Test options for tests that need passt and root (a visible skip otherwise). */
 function rootAndPasst(): { ignore: boolean } {
@@ -42,7 +42,7 @@ Deno.test({
     const process = await PasstProcess.start([
       passt,
       "-t",
-      "127.0.0.1/41000:22",
+      "127.0.0.1/11000:22",
     ], {
       stateDir,
       name: "net0",
@@ -84,9 +84,9 @@ Deno.test({
   fn: async () => {
     const passt = assertPasst();
     await using root = await tempRoot();
-    using listener = Deno.listen({ hostname: "127.0.0.1", port: 41001 });
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 11001 });
     const error = await assert.rejects(
-      PasstProcess.start([passt, "-t", "127.0.0.1/41001"], {
+      PasstProcess.start([passt, "-t", "127.0.0.1/11001"], {
         stateDir: root.path + "/s",
       }),
       (e: unknown) => {
@@ -95,7 +95,7 @@ Deno.test({
         assert.equal(e.signal, null);
         assert.equal(
           e.message,
-          "passt exited with code 1 before it was ready: Failed to bind any port for '-t 127.0.0.1/41001', exiting",
+          "passt exited with code 1 before it was ready: Failed to bind any port for '-t 127.0.0.1/11001', exiting",
         );
         assert.doesNotMatch(e.stderr, /to syslog/);
         assert.equal(e.argv[0], passt);
