@@ -74,7 +74,7 @@ Deno.test("help with more than one word is a usage error", async () => {
   assert.equal(stdout, "");
   assert.equal(
     stderr,
-    "passtkit: help takes one COMMAND, not 'validate extra'; see 'passtkit --help'\n",
+    "passtkit: help: takes one COMMAND, not 'validate extra'; see 'passtkit --help'\n",
   );
 });
 
@@ -632,5 +632,31 @@ Deno.test("run --json: a file without passt interfaces is a failed record, exit 
   assert.equal(
     stderr,
     "passtkit: <stdin>: no interface uses the passt backend\n",
+  );
+});
+
+Deno.test("an option named like an Object property is still unknown", async () => {
+  const { code, stderr } = await passtkit(["validate", "--constructor", SEED]);
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    "passtkit: validate: unknown option '--constructor'; see 'passtkit validate --help'\n",
+  );
+});
+
+Deno.test("args: a relative --state-dir is taken from the current directory", async () => {
+  const { code, stdout } = await passtkit([
+    "args",
+    "--no-mkdir",
+    "--state-dir",
+    "rel/state",
+    SEED,
+  ]);
+  assert.equal(code, 0);
+  // passtkit() runs in the repository root.
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  assert.ok(
+    stdout.includes(` --socket ${root}/rel/state/1-seed-net0.socket `),
+    stdout,
   );
 });

@@ -310,11 +310,13 @@ export function parsePasstArgv(
     // passt takes no operands, so a first word that is not an option names
     // the program: passt itself, Debian's passt.avx2, or a build of it.
     const name = binary.slice(binary.lastIndexOf("/") + 1);
-    if (!name.startsWith("passt")) {
+    if (!/^passt(\.[a-z0-9]+)?$/.test(name)) {
       errors.push({
         message:
           `'${binary}' is not passt: give passt's command line (passt OPTIONS..., or only its options)`,
       });
+      // Another program's options mean nothing here.
+      args = [];
     }
   }
   const found = scan(args, errors);

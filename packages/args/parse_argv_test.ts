@@ -248,15 +248,20 @@ Deno.test("parsePasstArgv() gives XML that validates, with validate's findings a
 });
 
 Deno.test("parsePasstArgv() refuses a command line of another program", () => {
-  for (const program of ["ls", "/usr/bin/qemu-system-x86_64", "pasta"]) {
-    const { binary, errors } = parsePasstArgv([program, "-t", "22"]);
+  for (
+    const program of ["ls", "/usr/bin/qemu-system-x86_64", "pasta", "passtkit"]
+  ) {
+    // Its options are not read as passt's: the refusal is the only error.
+    const { binary, errors } = parsePasstArgv([program, "-l", "-t", "22"]);
     assert.equal(binary, program);
-    assert.deepEqual(errors[0], {
+    assert.deepEqual(errors, [{
       message:
         `'${program}' is not passt: give passt's command line (passt OPTIONS..., or only its options)`,
-    });
+    }]);
   }
-  for (const program of ["passt", "/usr/bin/passt", "passt.avx2"]) {
+  for (
+    const program of ["passt", "/usr/bin/passt", "./passt", "passt.avx2"]
+  ) {
     const { binary, errors } = parsePasstArgv([program, "-t", "22"]);
     assert.equal(binary, program);
     assert.deepEqual(errors, []);

@@ -66,7 +66,12 @@ export async function splitArgs(
   options: ParseArgsOptions,
 ): Promise<SplitArgs> {
   if (!args.some(optionLike)) {
-    return { values: {}, positionals: [...args], options: [] };
+    // As parseArgs returns them: no prototype, and every default applied.
+    const values: SplitArgs["values"] = Object.create(null);
+    for (const [name, option] of Object.entries(options)) {
+      if (option.default !== undefined) values[name] = option.default;
+    }
+    return { values, positionals: [...args], options: [] };
   }
   const { parseArgs } = await import("node:util");
   const { values, positionals, tokens } = parseArgs({

@@ -8,6 +8,7 @@ const OPTIONS: ParseArgsOptions = {
   json: { type: "boolean" },
   "state-dir": { type: "string" },
   port: { type: "string", multiple: true },
+  restart: { type: "string", default: "on-failure" },
 };
 
 /** What parseArgs itself returns for the same call, tokens reduced. */
@@ -20,7 +21,7 @@ function reference(args: string[]) {
     tokens: true,
   });
   return {
-    values: { ...values },
+    values,
     positionals,
     options: tokens.flatMap((token) =>
       token.kind === "option"
@@ -37,7 +38,7 @@ function reference(args: string[]) {
 
 async function split(args: string[]) {
   const { values, positionals, options } = await splitArgs(args, OPTIONS);
-  return { values: { ...values }, positionals, options };
+  return { values, positionals, options };
 }
 
 Deno.test("splitArgs gives parseArgs' answer for words without options", async () => {
@@ -86,12 +87,12 @@ Deno.test("splitArgs gives parseArgs' answer when options are present", async ()
 
 Deno.test("splitArgs: '--' ends the options and '-' is a positional", async () => {
   assert.deepEqual(await split(["-", "vm.xml"]), {
-    values: {},
+    values: Object.assign(Object.create(null), { restart: "on-failure" }),
     positionals: ["-", "vm.xml"],
     options: [],
   });
   const after = await split(["--json", "--", "--help", "-"]);
-  assert.deepEqual(after.values, { json: true });
+  assert.deepEqual({ ...after.values }, { json: true, restart: "on-failure" });
   assert.deepEqual(after.positionals, ["--help", "-"]);
   assert.deepEqual(after.options.map((o) => o.rawName), ["--json"]);
 });
@@ -103,7 +104,12 @@ Deno.test("splitArgs reports each option word as written", async () => {
     "--port",
     "1",
   ]);
-  assert.deepEqual(values, { "state-dir": "/x", help: true, port: ["1"] });
+  assert.deepEqual({ ...values }, {
+    "state-dir": "/x",
+    help: true,
+    port: ["1"],
+    restart: "on-failure",
+  });
   assert.deepEqual(options, [
     {
       name: "state-dir",

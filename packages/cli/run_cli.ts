@@ -187,7 +187,10 @@ async function parseCommandArgs(command: Command, args: string[]) {
   );
   const seeHelp = `see 'passtkit ${command.name} --help'`;
   for (const token of tokens) {
-    const option = options[token.name];
+    // Own properties only: `--constructor` is an unknown option.
+    const option = Object.hasOwn(options, token.name)
+      ? options[token.name]
+      : undefined;
     if (option === undefined) {
       const hint = await suggestion(
         token.rawName.replace(/^-+/, ""),
@@ -269,7 +272,7 @@ export async function runCli(
       }
       if (rest.length > 1) {
         throw new UsageError(
-          `help takes one COMMAND, not '${
+          `help: takes one COMMAND, not '${
             rest.join(" ")
           }'; see 'passtkit --help'`,
         );

@@ -108,4 +108,5 @@ Deno.test("import refuses another program's command line", async () => {
     err,
     /^passtkit: error: 'ls' is not passt: give passt's command line/,
   );
+  assert.doesNotMatch(err, /option requires an argument/);
 });
