@@ -29,8 +29,9 @@ export const SEED_ARGV: readonly string[] = [
 
 /**
  * The seed made safe to run here: forwards on 127.0.0.1 bound to `lo`, every
- * host port moved up by `offset` (guest ports unchanged), routes from
- * `upstream`, and the log file in `dir`.
+ * host port moved up by `offset` (guest ports of the TCP forward unchanged;
+ * the UDP forward has no `to`, so its guest port is its host port), routes
+ * from `upstream`, and the log file in `dir`.
  */
 export function loopbackSeed(
   dir: string,

@@ -64,8 +64,8 @@ export interface BuildOptions {
    */
   readonly qemuReconnect?: QemuReconnect;
   /**
-   * Which passt's rules validation applies: `"2023"` is
-   * Debian bookworm's passt, `"2026"` the newest upstream.
+   * Which passt's rules validation applies: `"2023"` is Debian bookworm's
+   * passt, `"2026"` the newest upstream.
    *
    * @default {"2023"}
    */

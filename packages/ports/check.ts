@@ -278,8 +278,8 @@ export function checkForwards(
         (isExclusionOnly(forward) &&
           forward.ranges.every((range) => validRange(range) !== undefined))
       ) {
-        // passt: 2023 includes
-        // port 0 in "every port", and binding port 0 takes a random port.
+        // passt 2023 includes port 0 in "every port", and binding port 0
+        // takes a random port.
         problems.push({
           code: "random-port",
           severity: "warning",

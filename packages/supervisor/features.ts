@@ -5,9 +5,8 @@
  *
  * Debian's `passt --version` says "unknown version", so the option names in
  * the help text are the only reliable sign. The 2023 passt prints the help to
- * stderr and exits 1; newer
- * passt prints it to stdout and exits 0: both streams are read and the exit
- * code is ignored.
+ * stderr and exits 1; newer passt prints it to stdout and exits 0: both
+ * streams are read and the exit code is ignored.
  *
  * @module
  */

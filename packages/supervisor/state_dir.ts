@@ -4,8 +4,7 @@
  * The 2023 passt started as root switches to `nobody` (or the `--runas`
  * user) *before* it creates its socket and PID file, so their directory must
  * be writable by that user, and every directory above it searchable. Newer
- * passt creates them before switching, which
- * these rules also satisfy.
+ * passt creates them before switching, which these rules also satisfy.
  *
  * @module
  */

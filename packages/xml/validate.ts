@@ -140,7 +140,8 @@ function meantElement(
 }
 
 /**
- * Why passt refuses `address` as `--address`.
+ * Why passt refuses `address` as `--address` ("Invalid address" for loopback,
+ * multicast, broadcast, unspecified and IPv4-mapped ones), or `undefined`.
  */
 function refusedGuestAddress(address: string): string | undefined {
   const octets = ipv4Octets(address);
@@ -180,7 +181,6 @@ const VIRTIO_MODELS = new Set([
 // deno-lint-ignore no-control-regex
 const MAC = /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}(?:[\x00-\x20][^]*)?$/;
 
-// RNG dnsName.
 /**
  * The options libvirt passes that the Debian 12 passt (2023_03_09) lacks,
  * with the first passt release that has each.
@@ -191,6 +191,7 @@ const OPTIONS_AFTER_2023 = {
   vhostuser: ["--vhost-user", "2024_12_11"],
 } as const;
 
+// RNG dnsName.
 const DNS_NAME = /^[a-zA-Z0-9.-]+$/;
 
 // virStrToLong_uip as parse.ts reads it.
@@ -856,7 +857,8 @@ class InterfaceChecker {
     // (`ADDR/all`, `%dev/…`); what is left costs one socket per port.
     const rejected = this.target === "2023" &&
       (forward.address !== undefined || forward.dev !== undefined);
-    // checkForwards' random-port warning for this form is folded in here.
+    // checkForwards' random-port warning for this form is folded in here
+    // (2023's `all` includes port 0).
     if (forward.ranges.length === 0 && !rejected) {
       this.warning(
         "port-forward-all",
@@ -882,7 +884,7 @@ class InterfaceChecker {
     }
     const mtu = iface.mtu ?? 0;
     if (mtu === 0 || !this.typeKnown) return; // 0 means "not set"
-    // As libvirt checks it.
+    // libvirt's rule for the MTU of type='user' (the range below is passt's).
     if (iface.type === "user" && !this.passt) {
       this.error(
         "mtu-unsupported",
