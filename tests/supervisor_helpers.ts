@@ -108,9 +108,20 @@ export async function eventually(
   }
 }
 
+/** Where {@linkcode startDaemon} puts passt's files, if not `DIR/NAME.*`. */
+export interface DaemonFiles {
+  /** The `-s` value (relative ones are taken from `cwd`). */
+  readonly socket?: string;
+  /** The `-P` value (relative ones are taken from `cwd`). */
+  readonly pid?: string;
+  /** The directory passt is started in. */
+  readonly cwd?: string;
+}
+
 /**
  * Starts passt the libvirt way: daemonized, known only by its PID file
- * `DIR/NAME.pid`, with its socket at `DIR/NAME.socket`. Returns its PID.
+ * `DIR/NAME.pid`, with its socket at `DIR/NAME.socket` (or where `files`
+ * says). Returns its PID.
  *
  * @example
  * ```ts ignore
@@ -121,15 +132,21 @@ export async function startDaemon(
   passt: string,
   dir: string,
   name: string,
+  files: DaemonFiles = {},
 ): Promise<number> {
   await prepareStateDir(dir, passtUser(undefined));
+  const socket = files.socket ?? `${dir}/${name}.socket`;
+  const pidFile = files.pid ?? `${dir}/${name}.pid`;
   const { code, stderr } = await new Deno.Command(passt, {
-    args: ["-s", `${dir}/${name}.socket`, "-P", `${dir}/${name}.pid`],
+    args: ["-s", socket, "-P", pidFile],
+    ...(files.cwd ? { cwd: files.cwd } : {}),
     stdout: "null",
     stderr: "piped",
   }).output();
   assert.equal(code, 0, new TextDecoder().decode(stderr));
-  const pid = await readPidFile(`${dir}/${name}.pid`);
+  const pid = await readPidFile(
+    pidFile.startsWith("/") ? pidFile : `${files.cwd ?? "."}/${pidFile}`,
+  );
   assert.ok(pid !== undefined);
   return pid;
 }

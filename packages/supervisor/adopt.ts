@@ -11,7 +11,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { basename, dirname, join, normalize, resolve } from "node:path";
 import { optionValue } from "./argv.ts";
 import { InUseError, NotPasstError, SupervisorError } from "./errors.ts";
 import {
@@ -73,7 +73,8 @@ export async function identifyPasst(
   if (cmdline === undefined) throw new NotPasstError(pid, "no such process");
   const named = optionValue(cmdline, "pid");
   const wanted = resolve(pidFile);
-  if (named === undefined || (named !== pidFile && resolve(named) !== wanted)) {
+  const startDir = named === undefined ? undefined : launchDir(named, wanted);
+  if (named === undefined || (named !== pidFile && startDir === undefined)) {
     throw new NotPasstError(
       pid,
       named === undefined
@@ -86,10 +87,31 @@ export async function identifyPasst(
     pid,
     exe,
     cmdline,
-    socketPath: socket === undefined ? undefined : resolve(socket),
+    socketPath: socket === undefined
+      ? undefined
+      : resolve(startDir ?? ".", socket),
     pidFile: wanted,
     startTime: stat.startTime,
   };
+}
+
+/**
+ * The directory passt was started in, as far as its `--pid` value tells:
+ * a relative one was taken from that directory, which `/proc` no longer
+ * shows (passt changes its root), so it is the part of the absolute `wanted`
+ * path before the relative value. `undefined` when the two disagree.
+ */
+function launchDir(named: string, wanted: string): string | undefined {
+  if (named.startsWith("/")) {
+    return resolve(named) === wanted ? dirname(wanted) : undefined;
+  }
+  const relative = normalize(named);
+  if (relative.startsWith("../")) {
+    return resolve(relative) === wanted ? resolve(".") : undefined;
+  }
+  return wanted.endsWith(`/${relative}`)
+    ? wanted.slice(0, -relative.length - 1) || "/"
+    : undefined;
 }
 
 /** Whether the process is still the one identified (not gone, not a zombie, not reused). */
@@ -163,6 +185,16 @@ export interface StopPidFileResult {
   readonly outcome: StopPidFileOutcome;
   /** The files that were removed. */
   readonly removed: readonly string[];
+  /** Paths asked to be removed that were left in place, and why. */
+  readonly kept: readonly KeptPath[];
+}
+
+/** A path {@linkcode stopPidFile} was asked to remove but left in place. */
+export interface KeptPath {
+  /** The path. */
+  readonly path: string;
+  /** Why: `"not a socket"` or `"in use"` (something listens on it). */
+  readonly reason: "not a socket" | "in use";
 }
 
 /**
@@ -170,7 +202,11 @@ export interface StopPidFileResult {
  * sends SIGTERM, waits, sends SIGKILL after `graceMs`, then removes the PID
  * file and the socket (passt removes neither). A missing
  * file (`no-pidfile`) or a process already gone (`already-gone`) is not an
- * error: what is gone needs no stopping.
+ * error: what is gone needs no stopping. The socket is `socketPath`, else the
+ * `--socket` of passt's command line, else (when the process is gone) the
+ * PID file's sibling by libvirt's naming (`X-passt.pid` → `X.socket`); it is
+ * removed only when it is a socket nothing listens on, and listed in `kept`
+ * otherwise.
  *
  * @param pidFile The PID file.
  * @param options The socket to remove and the grace time.
@@ -198,6 +234,7 @@ export async function stopPidFile(
   options: StopPidFileOptions = {},
 ): Promise<StopPidFileResult> {
   const removed: string[] = [];
+  const kept: KeptPath[] = [];
   let text: string;
   try {
     const info = await Deno.stat(pidFile);
@@ -214,8 +251,8 @@ export async function stopPidFile(
       error instanceof Deno.errors.NotFound ||
       error instanceof Deno.errors.NotADirectory
     ) {
-      await removeStaleSocket(options.socketPath, removed);
-      return { pid: undefined, outcome: "no-pidfile", removed };
+      await removeStaleSocket(options.socketPath, removed, kept);
+      return { pid: undefined, outcome: "no-pidfile", removed, kept };
     }
     throw new SupervisorError(
       `cannot read PID file '${pidFile}': ${ioReason(error)}`,
@@ -234,13 +271,25 @@ export async function stopPidFile(
   const stat = await readStat(pid);
   if (stat === undefined || stat.state === "Z") {
     await removeIfPresent(pidFile, removed);
-    await removeStaleSocket(options.socketPath, removed);
-    return { pid, outcome: "already-gone", removed };
+    // The command line that named the socket is gone with the process: the
+    // socket is the one given, else the PID file's sibling by name (only a
+    // socket nothing listens on is removed).
+    await removeStaleSocket(
+      options.socketPath ?? siblingSocket(pidFile),
+      removed,
+      kept,
+    );
+    return { pid, outcome: "already-gone", removed, kept };
   }
   const identity = await identifyPasst(pid, pidFile);
   const adopted = new AdoptedPasst(identity, options.socketPath);
   const outcome = await adopted.stop({ graceMs: options.graceMs });
-  return { pid, outcome, removed: [...removed, ...adopted.removed] };
+  return {
+    pid,
+    outcome,
+    removed: [...removed, ...adopted.removed],
+    kept: [...kept, ...adopted.kept],
+  };
 }
 
 /** A Deno I/O error in a few words, without "(os error N)" and the path. */
@@ -251,12 +300,46 @@ function ioReason(error: unknown): string {
   return message.replace(/\s*\(os error \d+\).*$/s, "");
 }
 
+/**
+ * Removes a socket nothing listens on. Anything else at that path (a file,
+ * a directory, a socket in use) is left alone and listed in `kept`.
+ */
 async function removeStaleSocket(
   path: string | undefined,
   removed: string[],
+  kept: KeptPath[] = [],
 ): Promise<void> {
-  if (path === undefined || await isListening(path)) return;
+  if (path === undefined) return;
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  if (!info.isSocket) {
+    kept.push({ path, reason: "not a socket" });
+    return;
+  }
+  if (await isListening(path)) {
+    kept.push({ path, reason: "in use" });
+    return;
+  }
   await removeIfPresent(path, removed);
+}
+
+/**
+ * The socket that goes with a PID file by the naming libvirt and passtkit
+ * use: `X-passt.pid` → `X.socket`, `X.pid` → `X.socket`.
+ */
+function siblingSocket(pidFile: string): string | undefined {
+  const name = basename(pidFile);
+  const stem = name.endsWith("-passt.pid")
+    ? name.slice(0, -"-passt.pid".length)
+    : name.endsWith(".pid")
+    ? name.slice(0, -".pid".length)
+    : undefined;
+  return stem ? join(dirname(resolve(pidFile)), `${stem}.socket`) : undefined;
 }
 
 /** Options for {@linkcode adoptPasst}. */
@@ -341,6 +424,7 @@ export class AdoptedPasst implements AsyncDisposable {
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #stopping: Promise<"terminated" | "killed" | "already-gone"> | undefined;
   #removed: string[] = [];
+  #kept: KeptPath[] = [];
 
   /**
    * Wraps an identified passt; use {@linkcode adoptPasst} instead.
@@ -363,6 +447,11 @@ export class AdoptedPasst implements AsyncDisposable {
   /** The files removed by {@linkcode stop}. */
   get removed(): readonly string[] {
     return this.#removed;
+  }
+
+  /** Paths {@linkcode stop} left in place (see {@linkcode KeptPath}). */
+  get kept(): readonly KeptPath[] {
+    return this.#kept;
   }
 
   /**
@@ -424,7 +513,7 @@ export class AdoptedPasst implements AsyncDisposable {
       }
     }
     await removeIfPresent(this.identity.pidFile, this.#removed);
-    await removeStaleSocket(this.socketPath, this.#removed);
+    await removeStaleSocket(this.socketPath, this.#removed, this.#kept);
     return outcome;
   }
 

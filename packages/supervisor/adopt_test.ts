@@ -101,6 +101,7 @@ Deno.test("stopPidFile() tells a missing PID file from a dead PID, and neither i
     pid: undefined,
     outcome: "no-pidfile",
     removed: [],
+    kept: [],
   });
   await Deno.writeTextFile(`${root.path}/file`, "");
   assert.equal(

@@ -59,6 +59,7 @@ async function run(
           pid: result.pid ?? null,
           outcome: result.outcome,
           removed: result.removed,
+          kept: result.kept,
         }),
       );
     } else {
@@ -71,11 +72,18 @@ async function run(
         } s)`
         : result.outcome === "no-pidfile"
         ? `no PID file at ${pidFile}; nothing to stop`
-        : `${who} was already gone`;
+        : `process ${result.pid} of ${pidFile} is no longer running`;
       const removed = result.removed.length > 0
         ? `; removed ${result.removed.join(", ")}`
         : "";
       io.out(`${what}${removed}\n`);
+      for (const { path, reason } of result.kept) {
+        io.err(
+          `passtkit: stop: left ${path} in place: ${
+            reason === "in use" ? "something listens on it" : "not a socket"
+          }\n`,
+        );
+      }
     }
     return 0;
   } catch (error) {
@@ -112,7 +120,9 @@ export const command: Command = {
   description:
     "Checks that the PID in FILE is a passt started with that PID file (its program and\n" +
     "command line), sends SIGTERM, then SIGKILL after the timeout, and removes the PID\n" +
-    "file and the socket (--socket, or the --socket of passt's command line).\n" +
+    "file and the socket: --socket, else the --socket of passt's command line, else\n" +
+    "(when the process is already gone) X.socket next to X-passt.pid or X.pid. Only a\n" +
+    "socket nothing listens on is removed; anything else there is left and named.\n" +
     "Exit status: 0 when stopped, already gone or there is no PID file, 1 when the\n" +
     "PID is not that passt (nothing is signalled), 2 for usage or I/O errors.",
   options: {
@@ -133,7 +143,8 @@ export const command: Command = {
     },
     json: {
       type: "boolean",
-      help: 'print {"pidfile", "pid", "outcome", "removed"} as one JSON line',
+      help:
+        'print {"pidfile", "pid", "outcome", "removed", "kept": [{"path", "reason"}]} as one JSON line',
     },
   },
   examples: [

@@ -38,6 +38,7 @@ Deno.test({
       pid: null,
       outcome: "no-pidfile",
       removed: [],
+      kept: [],
     });
     const text = await stop(["--pidfile", `${dir}/net0.pid`]);
     assert.equal(text.code, 0);
@@ -105,4 +106,110 @@ Deno.test("stop reports usage and I/O errors with exit 2", async () => {
     gone.out,
     `no PID file at ${root.path}/none.pid; nothing to stop\n`,
   );
+});
+
+Deno.test("stop --socket removes only a socket nothing listens on", async () => {
+  await using root = await tempRoot();
+  const file = `${root.path}/vm.xml`;
+  await Deno.writeTextFile(file, "<domain/>\n");
+  await Deno.mkdir(`${root.path}/dir`);
+  await Deno.writeTextFile(`${root.path}/dir/keep`, "");
+  for (const path of [file, `${root.path}/dir`]) {
+    const text = await stop([
+      "--pidfile",
+      `${root.path}/none.pid`,
+      "--socket",
+      path,
+    ]);
+    assert.equal(text.code, 0);
+    assert.equal(
+      text.err,
+      `passtkit: stop: left ${path} in place: not a socket\n`,
+    );
+    const json = await stop([
+      "--pidfile",
+      `${root.path}/none.pid`,
+      "--socket",
+      path,
+      "--json",
+    ]);
+    assert.deepEqual(JSON.parse(json.out).kept, [{
+      path,
+      reason: "not a socket",
+    }]);
+  }
+  assert.deepEqual(listDir(root.path).sort(), ["dir", "vm.xml"]);
+  assert.equal(await Deno.readTextFile(file), "<domain/>\n");
+  // A socket something listens on stays too.
+  const busy = `${root.path}/busy.socket`;
+  using _listener = Deno.listen({ transport: "unix", path: busy });
+  const listening = await stop([
+    "--pidfile",
+    `${root.path}/none.pid`,
+    "--socket",
+    busy,
+  ]);
+  assert.equal(
+    listening.err,
+    `passtkit: stop: left ${busy} in place: something listens on it\n`,
+  );
+  assert.ok(listDir(root.path).includes("busy.socket"));
+});
+
+Deno.test({
+  name:
+    "stop of a passt already gone removes its PID file and the socket named after it",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await daemonRoot("vm");
+    const { dir } = root;
+    // libvirt's names; passt killed with SIGKILL leaves both files behind.
+    const pidFile = `${dir}/1-vm-net0-passt.pid`;
+    const socket = `${dir}/1-vm-net0.socket`;
+    const pid = await startDaemon(passt, dir, "net0", {
+      socket,
+      pid: pidFile,
+    });
+    Deno.kill(pid, "SIGKILL");
+    while (passtsMentioning(dir).length > 0) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.deepEqual(listDir(dir).sort(), [
+      "1-vm-net0-passt.pid",
+      "1-vm-net0.socket",
+    ]);
+    const { code, out } = await stop(["--pidfile", pidFile]);
+    assert.equal(code, 0);
+    assert.equal(
+      out,
+      `process ${pid} of ${pidFile} is no longer running; removed ${pidFile}, ${socket}\n`,
+    );
+    assert.deepEqual(listDir(dir), []);
+  },
+});
+
+Deno.test({
+  name: "stop finds a passt started with a relative --pid by its absolute path",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await daemonRoot("vm");
+    const { dir } = root;
+    await startDaemon(passt, dir, "rel", {
+      socket: "rel.socket",
+      pid: "rel.pid",
+      cwd: dir,
+    });
+    const { code, out, err } = await stop(["--pidfile", `${dir}/rel.pid`]);
+    assert.equal(code, 0, err);
+    assert.match(
+      out,
+      new RegExp(
+        `^stopped passt \\d+; removed ${dir}/rel.pid, ${dir}/rel.socket\n$`,
+      ),
+    );
+    assert.deepEqual(passtsMentioning(dir), []);
+    assert.deepEqual(listDir(dir), []);
+  },
 });
