@@ -1,6 +1,6 @@
 /**
  * Fault tests with the real passt: a killed passt is restarted, our own
- * process receiving SIGTERM or SIGINT leaves nothing behind, a bad argv gives
+ * process receiving SIGTERM, SIGINT or SIGHUP leaves nothing behind, a bad argv gives
  * passt's own message, and 200 start/stop cycles leak no file descriptors
  * or processes.
  */
@@ -72,7 +72,9 @@ Deno.test({
   },
 });
 
-async function signalFixture(signal: "SIGTERM" | "SIGINT"): Promise<void> {
+async function signalFixture(
+  signal: "SIGTERM" | "SIGINT" | "SIGHUP",
+): Promise<void> {
   const passt = assertPasst();
   await using root = await tempRoot();
   const stateDir = `${root.path}/vm`;
@@ -140,6 +142,12 @@ Deno.test({
   name: "faults: SIGINT to our process does the same",
   ...needsPasst(),
   fn: () => signalFixture("SIGINT"),
+});
+
+Deno.test({
+  name: "faults: SIGHUP (the terminal closing) does the same",
+  ...needsPasst(),
+  fn: () => signalFixture("SIGHUP"),
 });
 
 Deno.test({

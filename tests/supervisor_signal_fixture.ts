@@ -1,7 +1,7 @@
 /**
  * Fixture for the fault tests: starts a group of passt instances in the
  * state directory given as the first argument, prints `ready PID...` and
- * then waits until the group is stopped (by SIGINT or SIGTERM to this
+ * then waits until the group is stopped (by SIGINT, SIGTERM or SIGHUP to this
  * process), printing `stopped REASON` before exiting 0.
  *
  * Usage: deno run -A tests/supervisor_signal_fixture.ts STATE_DIR [COUNT]

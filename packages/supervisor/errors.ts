@@ -446,7 +446,7 @@ function withSince(message: string): string {
 }
 
 /**
- * A group's start was interrupted by SIGINT or SIGTERM (or its abort
+ * A group's start was interrupted by SIGINT, SIGTERM or SIGHUP (or its abort
  * signal); every passt that had started was stopped again.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * All passt instances of a domain (one per interface), started together and
- * stopped together: on {@linkcode PasstGroup.stop}, on SIGINT or SIGTERM to
+ * stopped together: on {@linkcode PasstGroup.stop}, on SIGINT, SIGTERM or SIGHUP to
  * our process, and when any of them fails to start (no half-started domain
  * is left behind).
  *
@@ -32,7 +32,7 @@ export interface GroupMember {
 export interface StartGroupOptions
   extends Omit<PasstProcessOptions, "name" | "signal"> {
   /**
-   * Stop the group on SIGINT and SIGTERM to our process. The listeners are
+   * Stop the group on SIGINT, SIGTERM and SIGHUP to our process. The listeners are
    * removed once the group has stopped.
    *
    * @default {true}
@@ -47,9 +47,15 @@ export interface StartGroupOptions
 }
 
 /** Why a group stopped: `stop()` was called, or the signal our process got. */
-export type GroupStopReason = "stop" | "abort" | "SIGINT" | "SIGTERM";
+export type GroupStopReason =
+  | "stop"
+  | "abort"
+  | "SIGINT"
+  | "SIGTERM"
+  | "SIGHUP";
 
-const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+// SIGHUP: the terminal `passtkit run` runs in was closed.
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /**
  * Starts every member concurrently and waits until all are ready. If any
@@ -62,7 +68,7 @@ const SIGNALS = ["SIGINT", "SIGTERM"] as const;
  * @throws {ArgvError} When names or socket paths repeat.
  * @throws {GroupStartError} When any member fails to start (the others are
  *   stopped first).
- * @throws {InterruptedError} When SIGINT, SIGTERM or the abort signal came
+ * @throws {InterruptedError} When SIGINT, SIGTERM, SIGHUP or the abort signal came
  *   during the start (everything is stopped first).
  * @example
  * ```ts ignore

@@ -249,7 +249,8 @@ export const command: Command = {
     "each on standard output with --json; the first events, started and ready, come\n" +
     "before the interface objects, which are printed once every passt is ready).\n" +
     "A passt that dies is restarted by the policy (default on-failure) with backoff.\n" +
-    "Ctrl-C or SIGTERM stops them all, removes sockets and PID files, and exits 0.\n" +
+    "Ctrl-C, SIGTERM or SIGHUP (the terminal closing) stops them all, removes sockets\n" +
+    "and PID files, and exits 0.\n" +
     "If any passt cannot start, the others are stopped and passt's own message is\n" +
     "shown (exit status 1; 2 when the passt program cannot be run at all).",
   options: {
