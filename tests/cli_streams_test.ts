@@ -37,6 +37,43 @@ Deno.test("a closed standard output ends quietly with the command's exit status"
   assert.equal(invalid.other, "");
 });
 
+Deno.test({
+  name:
+    "a standard output that cannot be written (a full disk) is one line and exit 2",
+  ignore: !(() => {
+    try {
+      return Deno.statSync("/dev/full").isCharDevice === true;
+    } catch {
+      return false;
+    }
+  })(),
+  fn: async () => {
+    for (const args of [["validate", BROKEN], ["--help"], ["args", SEED]]) {
+      // The shell opens /dev/full as standard output, as `> /dev/full` does.
+      const { code, stderr } = await new Deno.Command("sh", {
+        args: [
+          "-c",
+          'exec "$0" run -A --quiet "$@" > /dev/full',
+          Deno.execPath(),
+          MAIN,
+          ...args,
+        ],
+        cwd: REPO_ROOT,
+        env: { NO_COLOR: "1" },
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(stderr);
+      assert.equal(code, 2, `${args.join(" ")}: ${text}`);
+      assert.match(
+        text,
+        /passtkit: cannot write to standard output: No space left on device\n$/,
+      );
+      assert.doesNotMatch(text, /Uncaught|\n\s+at /);
+    }
+  },
+});
+
 Deno.test("a closed standard error does not change the exit status", async () => {
   const missing = await withClosed("stderr", ["validate", "no/such.xml"]);
   assert.equal(missing.code, 2);

@@ -24,6 +24,13 @@ export interface CommandIo {
    * @default {false}
    */
   readonly errColor?: boolean;
+  /**
+   * Why writing to standard output failed (other than the reader going
+   * away), once it has; the command then ends with exit status 2.
+   *
+   * @default {undefined}
+   */
+  readonly outError?: () => string | undefined;
 }
 
 /** One option of a command, as `parseArgs` takes it plus help text. */

@@ -30,20 +30,26 @@ export const VERSION: string = cliConfig.version;
  */
 function streamWriter(
   stream: typeof Deno.stdout | typeof Deno.stderr,
-): (text: string) => void {
+): { write: (text: string) => void; failed: () => string | undefined } {
   const encoder = new TextEncoder();
   let closed = false;
-  return (text) => {
+  let failure: string | undefined;
+  const write = (text: string) => {
     if (closed) return;
     let bytes = encoder.encode(text);
     try {
       // A pipe may take part of a large write.
       while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
     } catch (error) {
-      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
       closed = true;
+      // Any other failure (a full disk) ends the command with status 2.
+      if (!(error instanceof Deno.errors.BrokenPipe)) {
+        failure = (error instanceof Error ? error.message : String(error))
+          .replace(/\s*\(os error \d+\).*$/s, "");
+      }
     }
   };
+  return { write, failed: () => failure };
 }
 
 /**
@@ -67,9 +73,11 @@ function streamWriter(
 export function processIo(): CommandIo {
   const noColor = (Deno.env.get("NO_COLOR") ?? "") !== "";
   let stdin: Promise<string> | undefined;
+  const out = streamWriter(Deno.stdout);
   return {
-    out: streamWriter(Deno.stdout),
-    err: streamWriter(Deno.stderr),
+    out: out.write,
+    err: streamWriter(Deno.stderr).write,
+    outError: out.failed,
     // Standard input can be read only once; a second read gets the same text.
     readStdin: () => stdin ??= new Response(Deno.stdin.readable).text(),
     // Decided per stream: `passtkit validate vm.xml 2>log` still colours a
@@ -245,6 +253,19 @@ async function parseCommandArgs(command: Command, args: string[]) {
 export async function runCli(
   args: readonly string[],
   io: CommandIo = processIo(),
+): Promise<number> {
+  const code = await dispatch(args, io);
+  const failed = io.outError?.();
+  if (failed !== undefined) {
+    io.err(`passtkit: cannot write to standard output: ${failed}\n`);
+    return 2;
+  }
+  return code;
+}
+
+async function dispatch(
+  args: readonly string[],
+  io: CommandIo,
 ): Promise<number> {
   const [first, ...rest] = args;
   try {
