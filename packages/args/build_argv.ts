@@ -249,6 +249,23 @@ function pathDiagnostics(
   return out;
 }
 
+/**
+ * The naming checks here run on the names in effect (options included);
+ * `validate` runs the same ones on the document's own names, at `<name>` and
+ * `<alias>`. A problem it found already is not reported twice.
+ */
+function notRepeated(
+  own: readonly Diagnostic[],
+  validated: readonly Diagnostic[],
+): Diagnostic[] {
+  return own.filter((d) =>
+    !validated.some((v) =>
+      v.code === d.code &&
+      (d.code === "domain-name-invalid" || v.interface === d.interface)
+    )
+  );
+}
+
 function duplicateAliases(
   doc: XmlDocument,
   aliases: readonly string[],
@@ -362,17 +379,19 @@ export function buildDomainCommands(
 ): DomainCommandsResult {
   const resolved = resolve(doc, options);
   const aliases = interfaceAliases(doc);
-  const diagnostics: Diagnostic[] = [
-    ...validate(doc, options.target ? { target: options.target } : {}),
-    ...duplicateAliases(doc, aliases),
-  ];
+  const validated = validate(
+    doc,
+    options.target ? { target: options.target } : {},
+  );
+  const own: Diagnostic[] = [...duplicateAliases(doc, aliases)];
   const commands: PasstCommand[] = [];
   for (const iface of doc.interfaces) {
     if (!usesPasst(iface)) continue;
     const built = commandFor(iface, aliases[iface.index] as string, resolved);
-    diagnostics.push(...built.diagnostics);
+    own.push(...built.diagnostics);
     commands.push(built.command);
   }
+  const diagnostics = [...validated, ...notRepeated(own, validated)];
   const sorted = byPosition(diagnostics);
   if (sorted.some((d) => d.severity === "error")) {
     return { ok: false, diagnostics: sorted };
@@ -444,11 +463,13 @@ export function buildPasstArgv(
   if (options.alias !== undefined) aliases[target.index] = options.alias;
   const mine = (d: Diagnostic) =>
     d.interface === undefined || d.interface === target.index;
+  const validated = validate(
+    doc,
+    options.target ? { target: options.target } : {},
+  ).filter(mine);
   const diagnostics: Diagnostic[] = [
-    ...validate(doc, options.target ? { target: options.target } : {}).filter(
-      mine,
-    ),
-    ...duplicateAliases(doc, aliases).filter(mine),
+    ...validated,
+    ...notRepeated(duplicateAliases(doc, aliases).filter(mine), validated),
   ];
   if (!usesPasst(target)) {
     diagnostics.push(interfaceDiagnostic(
@@ -463,7 +484,7 @@ export function buildPasstArgv(
     aliases[target.index] as string,
     resolved,
   );
-  diagnostics.push(...built.diagnostics);
+  diagnostics.push(...notRepeated(built.diagnostics, validated));
   const sorted = byPosition(diagnostics);
   if (sorted.some((d) => d.severity === "error")) {
     return { ok: false, diagnostics: sorted };

@@ -176,6 +176,8 @@ export type DocumentKind = "domain" | "devices" | "interface";
 export interface DomainInfo {
   /** `<name>`. */
   readonly name?: string;
+  /** Where `<name>` is. */
+  readonly nameSource?: SourcePosition;
   /** `<domain id='N'>`, when written. */
   readonly id?: number;
   /** Whether guest memory is shared (`<memoryBacking><access mode='shared'/>` or every NUMA cell `memAccess='shared'`), required by vhost-user. */

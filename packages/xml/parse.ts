@@ -286,8 +286,9 @@ function readInterface(
   });
 }
 
-function readDomain(root: XmlElement): DomainInfo {
-  const name = childElements(root, "name")[0]?.text.trim();
+function readDomain(root: XmlElement, lines: LineIndex): DomainInfo {
+  const nameElement = childElements(root, "name")[0];
+  const name = nameElement?.text.trim();
   const id = root.attributes.id === undefined
     ? undefined
     : Number.parseInt(root.attributes.id, 10);
@@ -301,6 +302,9 @@ function readDomain(root: XmlElement): DomainInfo {
     cells.every((cell) => cell.attributes.memAccess === "shared");
   return definedProps({
     name: name || undefined,
+    nameSource: nameElement && name
+      ? lines.position(nameElement.start)
+      : undefined,
     id: id !== undefined && Number.isSafeInteger(id) ? id : undefined,
     sharedMemory: access === "shared" || allCellsShared,
   });
@@ -387,7 +391,7 @@ export function parse(text: string, options: ParseOptions = {}): XmlDocument {
   switch (root.name) {
     case "domain":
       kind = "domain";
-      domain = readDomain(root);
+      domain = readDomain(root, lines);
       interfaceElements = childElements(root, "devices").flatMap((d) =>
         childElements(d, "interface")
       );

@@ -23,6 +23,7 @@ import { KNOWN_INTERFACE_CHILDREN } from "./parse.ts";
 import { type PasstForward, passtForwards } from "./passt_forwards.ts";
 import { servedByPasst } from "./_passt.ts";
 import { isUserAlias } from "./_alias.ts";
+import { interfaceAliases } from "./interface_alias.ts";
 
 /** Options for {@linkcode validate}. */
 export interface ValidateOptions {
@@ -1166,6 +1167,50 @@ export function validate(
   for (const iface of doc.interfaces) {
     new InterfaceChecker(iface, doc, target, out, firstVhostuser).run();
   }
+  checkNames(doc, out);
   checkPorts(doc, target, out);
   return out.sorted();
+}
+
+/**
+ * The domain name and the interface aliases, which name passt's socket and
+ * PID file: libvirt's own rules (a '/' in the name, an alias used twice) and
+ * passtkit's for an alias that cannot be part of a file name.
+ */
+function checkNames(doc: XmlDocument, out: Collector): void {
+  const { name, nameSource } = doc.domain;
+  if (name !== undefined && nameSource && name.includes("/")) {
+    out.add(
+      "error",
+      "domain-name-invalid",
+      `name ${name} cannot contain '/'`,
+      nameSource,
+    );
+  }
+  const aliases = interfaceAliases(doc);
+  const counts = new Map<string, number>();
+  for (const alias of aliases) counts.set(alias, (counts.get(alias) ?? 0) + 1);
+  for (const iface of doc.interfaces) {
+    const alias = aliases[iface.index] as string;
+    const element = iface.elements.alias?.[0];
+    const where = element ? at(element, "name") : iface.source;
+    if ((counts.get(alias) ?? 0) > 1) {
+      out.add(
+        "error",
+        "alias-duplicate",
+        `non unique alias detected: ${alias}`,
+        where,
+        iface.index,
+      );
+    }
+    if (servedByPasst(iface) && alias.includes("/")) {
+      out.add(
+        "error",
+        "alias-invalid",
+        `The alias '${alias}' cannot be part of a file name`,
+        where,
+        iface.index,
+      );
+    }
+  }
 }

@@ -1501,3 +1501,47 @@ Deno.test("validate() does not throw on odd but well-formed documents", () => {
     assert.ok(Array.isArray(validate(parse(xml))));
   }
 });
+
+Deno.test("validate() checks the names passt's files are made of: domain name and aliases", () => {
+  const doc = parse(`<domain type='kvm'>
+  <name>a/b</name>
+  <devices>
+    <interface type='user'>
+      <mac address='52:54:00:a8:33:f1'/>
+      <alias name='ua-x'/>
+      <backend type='passt'/>
+    </interface>
+    <interface type='user'>
+      <mac address='52:54:00:a8:33:f2'/>
+      <alias name='ua-x'/>
+      <backend type='passt'/>
+    </interface>
+    <interface type='user'>
+      <mac address='52:54:00:a8:33:f3'/>
+      <alias name='ua-y/z'/>
+      <backend type='passt'/>
+    </interface>
+  </devices>
+</domain>`);
+  assert.deepEqual(validate(doc), [
+    // A document-level problem names no interface.
+    {
+      severity: "error",
+      code: "domain-name-invalid",
+      message: "name a/b cannot contain '/'",
+      line: 2,
+      column: 3,
+    },
+    d("alias-duplicate", "non unique alias detected: ua-x", 6, 14),
+    d("alias-duplicate", "non unique alias detected: ua-x", 11, 14, {
+      interface: 1,
+    }),
+    d(
+      "alias-invalid",
+      "The alias 'ua-y/z' cannot be part of a file name",
+      16,
+      14,
+      { interface: 2 },
+    ),
+  ]);
+});
