@@ -62,7 +62,9 @@ function run({ values, positionals, io }: CommandContext): Promise<number> {
   for (const error of result.errors) {
     io.err(`passtkit: error: ${error.message}\n`);
   }
+  // Warnings about XML that is not printed would only distract.
   for (const d of result.diagnostics) {
+    if (invalid && d.severity === "warning") continue;
     io.err(`passtkit: ${d.severity}: ${d.message}\n`);
   }
   if (invalid) {

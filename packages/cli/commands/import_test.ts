@@ -109,4 +109,6 @@ Deno.test("import refuses another program's command line", async () => {
     /^passtkit: error: 'ls' is not passt: give passt's command line/,
   );
   assert.doesNotMatch(err, /option requires an argument/);
+  // No warning about XML that is not printed.
+  assert.doesNotMatch(err, /warning/);
 });
