@@ -660,3 +660,16 @@ Deno.test("args: a relative --state-dir is taken from the current directory", as
     stdout,
   );
 });
+
+Deno.test("deno task passtkit takes file names from the directory it is run in", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "passtkit", "validate", "seed.xml"],
+    cwd: new URL("../examples/", import.meta.url),
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  assert.equal(code, 0, text.decode(stderr));
+  assert.match(text.decode(stdout), /^seed\.xml:5:50: warning: /);
+});
