@@ -785,7 +785,9 @@ class InterfaceChecker {
         meantValue(a.proto.value, PROTOCOLS),
       );
     }
-    if (a.address !== undefined && !canonicalAddress(a.address.value)) {
+    const badAddress = a.address !== undefined &&
+      !canonicalAddress(a.address.value);
+    if (badAddress && a.address) {
       this.error(
         "portforward-address-invalid",
         `Invalid address '${a.address.value}' in <portForward>`,
@@ -793,6 +795,21 @@ class InterfaceChecker {
       );
     }
     for (const range of forward.ranges) this.checkRangeParse(range);
+    // Without a protocol or with a bad address the forward skips the port
+    // checks (checkPorts); a range without `start` is still libvirt's error,
+    // reported at once.
+    if (forward.proto === undefined || badAddress) {
+      for (const range of forward.ranges) {
+        const r = range.source.attributes;
+        if (r.start === undefined && (r.end || r.to || r.exclude)) {
+          this.error(
+            "range-requires-start",
+            RANGE_REQUIRES_START,
+            range.source,
+          );
+        }
+      }
+    }
   }
 
   checkRangeParse(range: RangeDef): void {

@@ -1545,3 +1545,26 @@ Deno.test("validate() checks the names passt's files are made of: domain name an
     ),
   ]);
 });
+
+Deno.test("validate() reports a range without start also when the forward's proto or address is bad", () => {
+  for (const attributes of ["proto='tpc'", "proto='tcp' address='x'"]) {
+    const codes = validate(parse(iface(forward(["end='30'"], attributes))))
+      .map((d) => d.code);
+    assert.ok(
+      codes.includes("range-requires-start"),
+      `${attributes}: ${codes}`,
+    );
+    assert.equal(
+      codes.filter((c) => c === "range-requires-start").length,
+      1,
+      attributes,
+    );
+  }
+  // With a good forward it is reported once, by the port checks.
+  const codes = validate(parse(iface(forward(["end='30'"])))).map((d) =>
+    d.code
+  );
+  assert.deepEqual(codes.filter((c) => c === "range-requires-start"), [
+    "range-requires-start",
+  ]);
+});
