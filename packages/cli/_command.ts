@@ -149,7 +149,13 @@ export function describeError(error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return "no such file";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "is a directory";
-  if (error instanceof Error) return error.message;
+  if (error instanceof Deno.errors.NotADirectory) {
+    return "a part of the path is not a directory";
+  }
+  if (error instanceof Error) {
+    // "Not a directory (os error 20): stat '/x/y'": the reason alone.
+    return error.message.replace(/\s*\(os error \d+\).*$/s, "");
+  }
   return String(error);
 }
 
