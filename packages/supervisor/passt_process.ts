@@ -188,6 +188,8 @@ export class PasstProcess implements AsyncDisposable {
   readonly #aborted: Promise<void>;
   #state: PasstState = "starting";
   #run: Run | undefined;
+  /** The PID of the last passt spawned, for the event of a failed start. */
+  #lastPid: number | undefined;
   #lastOutput = "";
   #log: Deno.FsFile | undefined;
   #starting: Promise<void> = Promise.resolve();
@@ -386,6 +388,7 @@ export class PasstProcess implements AsyncDisposable {
           this.#emit({
             type: "exited",
             attempt: 1,
+            ...this.#failedStart(error),
             reason: (error as Error).message,
           }),
           "exited",
@@ -395,6 +398,21 @@ export class PasstProcess implements AsyncDisposable {
     }
     this.#state = "ready";
     this.#lifecycle = this.#supervise(this.#run);
+  }
+
+  /**
+   * The PID and exit status of a passt that did not get ready (no PID when it
+   * could not be spawned at all).
+   */
+  #failedStart(
+    error: unknown,
+  ): { pid?: number; code?: number | null; signal?: string | null } {
+    return {
+      ...(this.#lastPid !== undefined ? { pid: this.#lastPid } : {}),
+      ...(error instanceof PasstStartError
+        ? { code: error.exitCode, signal: error.signal }
+        : {}),
+    };
   }
 
   #onLine = (line: string): void => {
@@ -409,6 +427,7 @@ export class PasstProcess implements AsyncDisposable {
   };
 
   async #launch(attempt: number): Promise<Run> {
+    this.#lastPid = undefined;
     if (this.#abort.signal.aborted) {
       throw new SupervisorError("stopped before passt started");
     }
@@ -430,6 +449,7 @@ export class PasstProcess implements AsyncDisposable {
         { cause: error },
       );
     }
+    this.#lastPid = child.pid;
     const started = performance.now();
     const stdout = new OutputBuffer(limit);
     const stderr = new OutputBuffer(limit);
@@ -607,6 +627,7 @@ export class PasstProcess implements AsyncDisposable {
           lastExit = this.#emit({
             type: "exited",
             attempt,
+            ...this.#failedStart(error),
             ...exit,
             reason: (error as Error).message,
           });

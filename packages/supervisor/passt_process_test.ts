@@ -85,9 +85,11 @@ Deno.test({
     const passt = assertPasst();
     await using root = await tempRoot();
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 11001 });
+    const events: SupervisorEvent[] = [];
     const error = await assert.rejects(
       PasstProcess.start([passt, "-t", "127.0.0.1/11001"], {
         stateDir: root.path + "/s",
+        onEvent: (event) => events.push(event),
       }),
       (e: unknown) => {
         assert.ok(e instanceof PasstStartError);
@@ -104,6 +106,13 @@ Deno.test({
     );
     void error;
     void listener;
+    // The exited event names the passt that ran and how it ended.
+    const [started, exited] = events;
+    assert.equal(started?.type, "started");
+    assert.equal(exited?.type, "exited");
+    assert.equal(exited?.pid, started?.pid);
+    assert.equal(exited?.code, 1);
+    assert.equal(exited?.signal, null);
     assert.deepEqual(listDir(root.path + "/s"), []);
     assert.deepEqual(passtChildren(root.path), []);
   },

@@ -126,9 +126,9 @@ async function supervise(
         restart,
         handleSignals: true,
         onEvent: (event) => {
-          // A passt that never ran (no pid) while starting is reported once,
-          // by the start error below.
-          if (!json && starting && event.pid === undefined) return;
+          // A passt that fails to start is reported once, by the start
+          // error below (--json has the event too).
+          if (!json && starting && event.type === "exited") return;
           printEvent(io, json, event);
         },
       },
