@@ -255,6 +255,14 @@ function portsOfDocument(
         lines.push(...mapLines(forward.map, "    "));
       }
     }
+    // Forwards libvirt cannot read (bad proto or address) have no spec; when
+    // none can be read, the line above says so.
+    for (const def of forwards.length > 0 ? iface.portForwards : []) {
+      if (entry.forwards.some((item) => item.def === def)) continue;
+      lines.push(
+        `  <portForward> at line ${def.source.line}: no map (libvirt cannot read it; see below)`,
+      );
+    }
     for (const d of mine) lines.push(diagnosticLine(name, d, io.color));
     io.out(lines.join("\n") + "\n");
   }

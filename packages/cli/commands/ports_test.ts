@@ -372,3 +372,28 @@ Deno.test("ports --spec says what each passt does with port 0", async () => {
     "passtkit: ports: Invalid port spec '0': '0' forwards from port 0, which passt 2026 rejects\n",
   );
 });
+
+Deno.test("ports FILE names a <portForward> libvirt cannot read instead of leaving it out", async () => {
+  const { code, out } = await ports(
+    ["-"],
+    `<interface type='user'>
+  <mac address='52:54:00:00:00:02'/>
+  <backend type='passt'/>
+  <portForward proto='tcp' address='x'><range start='30'/></portForward>
+  <portForward proto='udp'><range start='40'/></portForward>
+</interface>
+`,
+  );
+  assert.equal(code, 1);
+  assert.equal(
+    out,
+    [
+      "<stdin>: interface net0",
+      "  udp 40",
+      "    host 40 → guest 40",
+      "  <portForward> at line 4: no map (libvirt cannot read it; see below)",
+      "<stdin>:4:28: error: Invalid address 'x' in <portForward>",
+      "",
+    ].join("\n"),
+  );
+});
