@@ -665,7 +665,18 @@ Deno.test("deno task passtkit takes file names from the directory it is run in",
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", "passtkit", "validate", "seed.xml"],
     cwd: new URL("../examples/", import.meta.url),
-    env: { NO_COLOR: "1" },
+    // As from a shell: not the INIT_CWD of a `deno task test` around this
+    // test, which deno task would keep.
+    clearEnv: true,
+    env: {
+      NO_COLOR: "1",
+      ...Object.fromEntries(
+        ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((name) => {
+          const value = Deno.env.get(name);
+          return value === undefined ? [] : [[name, value]];
+        }),
+      ),
+    },
     stdout: "piped",
     stderr: "piped",
   }).output();
