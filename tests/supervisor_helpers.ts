@@ -114,7 +114,7 @@ export interface DaemonFiles {
   readonly socket?: string;
   /** The `-P` value (relative ones are taken from `cwd`). */
   readonly pid?: string;
-  /** The directory passt is started in. */
+  /** The directory passt is started in (made when missing). */
   readonly cwd?: string;
 }
 
@@ -135,6 +135,7 @@ export async function startDaemon(
   files: DaemonFiles = {},
 ): Promise<number> {
   await prepareStateDir(dir, passtUser(undefined));
+  if (files.cwd) await Deno.mkdir(files.cwd, { recursive: true });
   const socket = files.socket ?? `${dir}/${name}.socket`;
   const pidFile = files.pid ?? `${dir}/${name}.pid`;
   const { code, stderr } = await new Deno.Command(passt, {

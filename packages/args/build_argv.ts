@@ -261,7 +261,9 @@ function notRepeated(
   return own.filter((d) =>
     !validated.some((v) =>
       v.code === d.code &&
-      (d.code === "domain-name-invalid" || v.interface === d.interface)
+      (d.code === "domain-name-invalid"
+        ? v.message === d.message
+        : v.interface === d.interface)
     )
   );
 }

@@ -54,6 +54,44 @@ export function listensOn(
 }
 
 /**
+ * Whether a socket file may be in use, read without connecting: a listening
+ * stream socket's bound path names it. `/proc/net/unix` shows paths as they
+ * were given to `bind()`, so another spelling of the same file (`./`, a
+ * symlinked directory, `/var/run` for `/run`) is matched by device and
+ * inode; with `relativeByName`, a relative bound path, whose directory
+ * cannot be known here, matches by file name alone, so that the answer errs
+ * towards "in use". When the table cannot be read, it is "in use".
+ */
+export async function mayBeInUse(
+  path: string,
+  options: { readonly relativeByName?: boolean } = {},
+): Promise<boolean> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile("/proc/net/unix");
+  } catch {
+    return true;
+  }
+  const target = await Deno.lstat(path).catch(() => undefined);
+  const name = basename(path);
+  for (const e of parseUnixSockets(text)) {
+    if ((e.flags & SO_ACCEPTCON) === 0 || e.type !== SOCK_STREAM) continue;
+    if (e.path === "" || e.path.startsWith("@")) continue;
+    if (e.path === path) return true;
+    if (!e.path.startsWith("/")) {
+      if (options.relativeByName && basename(e.path) === name) return true;
+      continue;
+    }
+    if (target === undefined || basename(e.path) !== name) continue;
+    const bound = await Deno.lstat(e.path).catch(() => undefined);
+    if (bound && bound.dev === target.dev && bound.ino === target.ino) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Whether a UNIX stream socket listens on `path`, read without connecting.
  * `/proc/net/unix` is per network namespace: give `pid` to look in that
  * process's namespace.

@@ -15,8 +15,8 @@ import { basename, dirname, join, normalize, resolve } from "node:path";
 import { optionValue } from "./argv.ts";
 import { InUseError, NotPasstError, SupervisorError } from "./errors.ts";
 import {
-  isListening,
   isPasstProgram,
+  mayBeInUse,
   readCmdline,
   readExe,
   readStat,
@@ -73,8 +73,11 @@ export async function identifyPasst(
   if (cmdline === undefined) throw new NotPasstError(pid, "no such process");
   const named = optionValue(cmdline, "pid");
   const wanted = resolve(pidFile);
-  const startDir = named === undefined ? undefined : launchDir(named, wanted);
-  if (named === undefined || (named !== pidFile && startDir === undefined)) {
+  const place = named === undefined
+    ? undefined
+    : launchResolver(named, wanted) ??
+      (named === pidFile ? (path: string) => resolve(path) : undefined);
+  if (named === undefined || place === undefined) {
     throw new NotPasstError(
       pid,
       named === undefined
@@ -87,31 +90,47 @@ export async function identifyPasst(
     pid,
     exe,
     cmdline,
-    socketPath: socket === undefined
-      ? undefined
-      : resolve(startDir ?? ".", socket),
+    socketPath: socket === undefined ? undefined : place(socket),
     pidFile: wanted,
     startTime: stat.startTime,
   };
 }
 
 /**
- * The directory passt was started in, as far as its `--pid` value tells:
- * a relative one was taken from that directory, which `/proc` no longer
- * shows (passt changes its root), so it is the part of the absolute `wanted`
- * path before the relative value. `undefined` when the two disagree.
+ * How passt's relative paths resolve, as far as its `--pid` value tells: a
+ * relative one was taken from the directory passt started in, which `/proc`
+ * no longer shows (passt changes its root), so that directory is the part
+ * of the absolute `wanted` path before the value (less any leading `../`).
+ * Returns a resolver for the other paths of its command line (`undefined`
+ * for one that cannot be placed), or `undefined` when `named` and `wanted`
+ * disagree.
  */
-function launchDir(named: string, wanted: string): string | undefined {
+function launchResolver(
+  named: string,
+  wanted: string,
+): ((path: string) => string | undefined) | undefined {
   if (named.startsWith("/")) {
-    return resolve(named) === wanted ? dirname(wanted) : undefined;
+    return resolve(named) === wanted
+      ? (path) => resolve(dirname(wanted), path)
+      : undefined;
   }
-  const relative = normalize(named);
-  if (relative.startsWith("../")) {
-    return resolve(relative) === wanted ? resolve(".") : undefined;
-  }
-  return wanted.endsWith(`/${relative}`)
-    ? wanted.slice(0, -relative.length - 1) || "/"
-    : undefined;
+  const up = (path: string) => {
+    const parts = normalize(path).split("/");
+    let n = 0;
+    while (parts[n] === "..") n++;
+    return { n, rest: parts.slice(n).join("/") };
+  };
+  const pid = up(named);
+  if (pid.rest === "" || !wanted.endsWith(`/${pid.rest}`)) return undefined;
+  // `base` is `n` directories above the one passt started in.
+  const base = wanted.slice(0, -pid.rest.length - 1) || "/";
+  return (path) => {
+    if (path.startsWith("/")) return resolve(path);
+    const other = up(path);
+    // Deeper below the start directory than `base` reaches: unknown.
+    if (other.n < pid.n) return undefined;
+    return resolve(base, "../".repeat(other.n - pid.n), other.rest);
+  };
 }
 
 /** Whether the process is still the one identified (not gone, not a zombie, not reused). */
@@ -144,8 +163,18 @@ async function removeIfPresent(
     await Deno.remove(path);
     removed.push(path);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (missing(error)) return;
+    throw new SupervisorError(
+      `cannot remove '${path}': ${ioReason(error)}`,
+      { cause: error },
+    );
   }
+}
+
+/** Whether an error means nothing is at the path. */
+function missing(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound ||
+    error instanceof Deno.errors.NotADirectory;
 }
 
 /** Options for stopping an adopted passt. */
@@ -193,8 +222,12 @@ export interface StopPidFileResult {
 export interface KeptPath {
   /** The path. */
   readonly path: string;
-  /** Why: `"not a socket"` or `"in use"` (something listens on it). */
-  readonly reason: "not a socket" | "in use";
+  /**
+   * Why: `"not a socket"`, `"in use"` (something listens on it), or
+   * `"not named *.pid"` (the PID file of a process that is gone, whose name
+   * does not say it is one).
+   */
+  readonly reason: "not a socket" | "in use" | "not named *.pid";
 }
 
 /**
@@ -270,7 +303,12 @@ export async function stopPidFile(
   const pid = Number(m[1]);
   const stat = await readStat(pid);
   if (stat === undefined || stat.state === "Z") {
-    await removeIfPresent(pidFile, removed);
+    // Nothing tells whose file this was; a PID file's name is the last check.
+    if (basename(pidFile).endsWith(".pid")) {
+      await removeIfPresent(pidFile, removed);
+    } else {
+      kept.push({ path: pidFile, reason: "not named *.pid" });
+    }
     // The command line that named the socket is gone with the process: the
     // socket is the one given, else the PID file's sibling by name (only a
     // socket nothing listens on is removed).
@@ -314,14 +352,18 @@ async function removeStaleSocket(
   try {
     info = await Deno.lstat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw error;
+    if (missing(error)) return;
+    throw new SupervisorError(
+      `cannot look at '${path}': ${ioReason(error)}`,
+      { cause: error },
+    );
   }
   if (!info.isSocket) {
     kept.push({ path, reason: "not a socket" });
     return;
   }
-  if (await isListening(path)) {
+  // Another spelling of a live passt's socket must not pass for stale.
+  if (await mayBeInUse(path, { relativeByName: true })) {
     kept.push({ path, reason: "in use" });
     return;
   }
@@ -578,7 +620,7 @@ export async function removeStaleFiles(
       // nothing there
     }
     if (info !== undefined) {
-      if (await isListening(socketPath)) throw new InUseError(socketPath);
+      if (await mayBeInUse(socketPath)) throw new InUseError(socketPath);
       if (!info.isSocket) {
         throw new SupervisorError(
           `'${socketPath}' exists and is not a socket; not removing it`,

@@ -128,7 +128,10 @@ async function supervise(
         onEvent: (event) => {
           // A passt that fails to start is reported once, by the start
           // error below (--json has the event too).
-          if (!json && starting && event.type === "exited") return;
+          if (
+            !json && starting && event.type === "exited" &&
+            event.attempt === 1 && event.reason !== undefined
+          ) return;
           printEvent(io, json, event);
         },
       },

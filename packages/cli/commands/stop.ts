@@ -77,12 +77,13 @@ async function run(
         ? `; removed ${result.removed.join(", ")}`
         : "";
       io.out(`${what}${removed}\n`);
+      const why = {
+        "in use": "something listens on it",
+        "not a socket": "not a socket",
+        "not named *.pid": "its name does not end in .pid",
+      };
       for (const { path, reason } of result.kept) {
-        io.err(
-          `passtkit: stop: left ${path} in place: ${
-            reason === "in use" ? "something listens on it" : "not a socket"
-          }\n`,
-        );
+        io.err(`passtkit: stop: left ${path} in place: ${why[reason]}\n`);
       }
     }
     return 0;

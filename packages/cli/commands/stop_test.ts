@@ -213,3 +213,85 @@ Deno.test({
     assert.deepEqual(listDir(dir), []);
   },
 });
+
+Deno.test({
+  name:
+    "stop never removes a live passt's socket, whatever the spelling of its path",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await daemonRoot("vm");
+    const { dir } = root;
+    const pid = await startDaemon(passt, dir, "live");
+    try {
+      for (
+        const spelling of [`${dir}/./live.socket`, `${dir}/../vm/live.socket`]
+      ) {
+        const { code, err } = await stop([
+          "--pidfile",
+          `${dir}/none.pid`,
+          "--socket",
+          spelling,
+        ]);
+        assert.equal(code, 0);
+        assert.equal(
+          err,
+          `passtkit: stop: left ${spelling} in place: something listens on it\n`,
+        );
+      }
+      assert.ok(listDir(dir).includes("live.socket"));
+      assert.deepEqual(passtsMentioning(dir), [pid]);
+    } finally {
+      await stop(["--pidfile", `${dir}/live.pid`]);
+    }
+  },
+});
+
+Deno.test("stop leaves a file of a dead PID whose name does not end in .pid, and odd socket paths", async () => {
+  await using root = await tempRoot();
+  const counter = `${root.path}/counter.txt`;
+  await Deno.writeTextFile(counter, "999999999\n");
+  const { code, out, err } = await stop([
+    "--pidfile",
+    counter,
+    "--socket",
+    "/etc/passwd/x.socket",
+  ]);
+  assert.equal(code, 0, err);
+  assert.equal(out, `process 999999999 of ${counter} is no longer running\n`);
+  assert.equal(
+    err,
+    `passtkit: stop: left ${counter} in place: its name does not end in .pid\n`,
+  );
+  assert.equal(await Deno.readTextFile(counter), "999999999\n");
+});
+
+Deno.test({
+  name: "stop finds a passt started with --pid ../x.pid, and its socket",
+  ...needsPasst(),
+  fn: async () => {
+    const passt = assertPasst();
+    await using root = await daemonRoot("vm");
+    const { dir } = root;
+    const pid = await startDaemon(passt, dir, "x", {
+      socket: "../x.socket",
+      pid: "../x.pid",
+      cwd: `${dir}/sub`,
+    });
+    try {
+      const { code, out, err } = await stop(["--pidfile", `${dir}/x.pid`]);
+      assert.equal(code, 0, err);
+      assert.equal(
+        out,
+        `stopped passt ${pid}; removed ${dir}/x.pid, ${dir}/x.socket\n`,
+      );
+    } finally {
+      // Its command line names no absolute path the root's clean-up knows.
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // stopped
+      }
+    }
+  },
+});
