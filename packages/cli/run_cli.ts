@@ -9,6 +9,7 @@
 import {
   type Command,
   type CommandIo,
+  describeError,
   InputOutputError,
   UsageError,
 } from "./_command.ts";
@@ -44,8 +45,7 @@ function streamWriter(
       closed = true;
       // Any other failure (a full disk) ends the command with status 2.
       if (!(error instanceof Deno.errors.BrokenPipe)) {
-        failure = (error instanceof Error ? error.message : String(error))
-          .replace(/\s*\(os error \d+\).*$/s, "");
+        failure = describeError(error);
       }
     }
   };
