@@ -385,7 +385,9 @@ export function buildDomainCommands(
     doc,
     options.target ? { target: options.target } : {},
   );
-  const own: Diagnostic[] = [...duplicateAliases(doc, aliases)];
+  // An alias used twice is validate's to report: these are the document's
+  // own aliases.
+  const own: Diagnostic[] = [];
   const commands: PasstCommand[] = [];
   for (const iface of doc.interfaces) {
     if (!usesPasst(iface)) continue;
