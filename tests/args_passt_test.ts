@@ -16,6 +16,7 @@ import ipaddr from "ipaddr.js";
 import { command as argsCommand } from "../packages/cli/commands/args.ts";
 import { assertPasst, needsPasst } from "./_passt.ts";
 import { freeSeedOffset, usedPorts } from "./_ports.ts";
+import { processGone } from "./supervisor_helpers.ts";
 import { loopbackSeed } from "./_seed.ts";
 
 // Disjoint from e2e_guest_test.ts's offsets and cli_run_test.ts's ports.
@@ -430,17 +431,6 @@ Deno.test({
     assert.ok(forwarded >= 5, `only ${forwarded} commands kept port forwards`);
   },
 });
-
-async function processGone(pid: number): Promise<boolean> {
-  try {
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    // A zombie waiting for its (new) parent counts as stopped.
-    return / Z /.test(stat.slice(stat.lastIndexOf(")")));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return true;
-    throw error;
-  }
-}
 
 Deno.test({
   name: "the command 'passtkit args' prints, pasted into bash, starts passt",

@@ -193,3 +193,14 @@ export async function daemonRoot(name: string): Promise<DaemonRoot> {
     },
   };
 }
+
+/** Whether a process has exited: gone, or a zombie waiting for its parent. */
+export async function processGone(pid: number): Promise<boolean> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    return / Z /.test(stat.slice(stat.lastIndexOf(")")));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw error;
+  }
+}
