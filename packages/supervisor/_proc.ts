@@ -43,14 +43,17 @@ export function parseUnixSockets(text: string): UnixSocketEntry[] {
   return entries;
 }
 
+/** Whether an entry is a listening stream socket. */
+function listeningStream(e: UnixSocketEntry): boolean {
+  return (e.flags & SO_ACCEPTCON) !== 0 && e.type === SOCK_STREAM;
+}
+
 /** Whether the entries list `path` as a listening stream socket. */
 export function listensOn(
   entries: readonly UnixSocketEntry[],
   path: string,
 ): boolean {
-  return entries.some((e) =>
-    e.path === path && (e.flags & SO_ACCEPTCON) !== 0 && e.type === SOCK_STREAM
-  );
+  return entries.some((e) => e.path === path && listeningStream(e));
 }
 
 /**
@@ -75,8 +78,9 @@ export async function mayBeInUse(
   const target = await Deno.lstat(path).catch(() => undefined);
   const name = basename(path);
   for (const e of parseUnixSockets(text)) {
-    if ((e.flags & SO_ACCEPTCON) === 0 || e.type !== SOCK_STREAM) continue;
-    if (e.path === "" || e.path.startsWith("@")) continue;
+    if (!listeningStream(e) || e.path === "" || e.path.startsWith("@")) {
+      continue;
+    }
     if (e.path === path) return true;
     if (!e.path.startsWith("/")) {
       if (options.relativeByName && basename(e.path) === name) return true;
